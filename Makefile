@@ -1,0 +1,30 @@
+# Every target bootstraps .venv itself: `make serve` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS_DIR ?= data/sample
+INDEX_DIR ?= var/index
+
+.PHONY: install index serve test test-fast clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+index: install
+	$(BIN)/newsfacet-index --corpus $(CORPUS_DIR) --index $(INDEX_DIR)
+
+serve: index
+	NEWSFACET_INDEX_DIR=$(INDEX_DIR) $(BIN)/newsfacet-serve
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,43 @@
+"""create_app(): the FastAPI application — lifespan opens the index, routers, error handlers."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+
+from api import errors
+from api.routes import actors, documents, health, search, stats
+from search import SearchService, Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        service = SearchService(settings.index_dir, settings.actors_file)
+        service.refresh(force=True)
+        app.state.service = service
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="newsfacet",
+        version="0.1.0",
+        description="Faceted search over Danish and German news about international politics.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (search, documents, actors, stats, health):
+        app.include_router(module.router)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,147 @@
+"""Pydantic response models: the HTTP contract of DESIGN.md §5."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ActorRef(BaseModel):
+    id: str = Field(examples=["russia"])
+    label: str = Field(examples=["Russia"])
+
+
+class Hit(BaseModel):
+    id: str
+    title: str
+    lang: str
+    date: str | None = Field(description="as precise as known: YYYY, YYYY-MM or YYYY-MM-DD")
+    actors: list[ActorRef]
+    snippet: str = Field(description="HTML-escaped text; only <mark>…</mark> is markup")
+    score: float | None = Field(description="relevance score; null when sorted by date")
+    url: str | None
+    source: str | None
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class Facets(BaseModel):
+    lang: list[FacetValue] = Field(description="multi-select: counts apply every filter but lang")
+    actor: list[FacetValue] = Field(description="drill-down: counts apply every filter")
+    date: list[FacetValue] = Field(description="multi-select: counts apply every filter but from/to")
+
+
+class QueryEcho(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    q: str
+    lang: list[str]
+    actor: list[str]
+    from_: str | None = Field(alias="from")
+    to: str | None
+    sort: str
+    page: int
+    size: int
+
+
+class Suggestion(BaseModel):
+    q: str
+    total: int
+
+
+class SearchResponse(BaseModel):
+    query: QueryEcho
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    facets: Facets
+    suggestion: Suggestion | None
+
+
+class DocumentActor(ActorRef):
+    mentions: int
+
+
+class Removal(BaseModel):
+    text: str
+    reason: str
+
+
+class DocumentResponse(BaseModel):
+    id: str
+    title: str
+    lang: str
+    date: str | None
+    actors: list[DocumentActor]
+    text: str
+    url: str | None
+    source: str | None
+    removed: list[Removal] | None = Field(None, description="only with ?include=removed")
+
+
+class ActorLabels(BaseModel):
+    en: str
+    da: str
+    de: str
+
+
+class ActorInfo(BaseModel):
+    id: str
+    label: str
+    labels: ActorLabels
+    type: str
+    count: int = Field(description="documents that mention the actor")
+
+
+class ActorsResponse(BaseModel):
+    actors: list[ActorInfo]
+
+
+class LanguageCount(BaseModel):
+    label: str
+    documents: int
+
+
+class SkippedFile(BaseModel):
+    source: str
+    reason: str
+    detail: str
+
+
+class ActorCount(ActorRef):
+    count: int
+
+
+class StatsResponse(BaseModel):
+    documents: int
+    languages: dict[str, LanguageCount]
+    dated: int
+    generation: str
+    built_at: str
+    build_seconds: float
+    corpus: str
+    files: int
+    skipped: list[SkippedFile]
+    removed: dict[str, int] = Field(description="boilerplate spans removed, by reason")
+    top_actors: list[ActorCount]
+
+
+class HealthResponse(BaseModel):
+    status: str
+    documents: int
+    generation: str
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,41 @@
+"""GET /search: faceted full-text search."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.dependencies import get_service
+from api.errors import error_responses
+from api.models import SearchResponse
+from search import SearchRequest, SearchService
+from search.service import MAX_FACET_SIZE, MAX_SIZE
+from search.query import MAX_QUERY_CHARS
+
+router = APIRouter(tags=["search"])
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+@router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503))
+def search(
+    service: Annotated[SearchService, Depends(get_service)],
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description='words are ANDed; "phrase", OR, -word, NOT word, prefix*')] = "",
+    lang: Annotated[list[str], Query(description="language codes; documents in any of them")] = [],
+    actor: Annotated[list[str], Query(description="actor ids; documents mentioning all of them")] = [],
+    date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN, description="inclusive: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN, description="inclusive: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    sort: Annotated[Literal["relevance", "newest", "oldest"] | None, Query(description="default: relevance with q, newest without")] = None,
+    page: Annotated[int, Query(ge=1, description="1-based page")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
+    facet_size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="actor facet values to return")] = 10,
+    interval: Annotated[Literal["year", "month", "day"], Query(description="date facet buckets")] = "month",
+) -> dict:
+    """Search; facets: `lang` and `date` are multi-select (their counts ignore their own filter),
+    `actor` is drill-down (its counts apply every filter)."""
+    return service.search(
+        SearchRequest(
+            q=q, lang=lang, actor=actor, date_from=date_from, date_to=date_to, sort=sort,
+            page=page, size=size, facet_size=facet_size, interval=interval,
+        )
+    )

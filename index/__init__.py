@@ -1,0 +1,1 @@
+"""Corpus -> cleaned, understood documents -> a Whoosh index generation."""

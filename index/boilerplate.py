@@ -1,0 +1,169 @@
+"""Boilerplate rules: loaded from `index/rules/*.toml` (see the README there) into matchers."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+_SPACE = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^\w]+")
+
+
+def line_key(text: str) -> str:
+    """A line as rules compare it: case-folded, spacing collapsed, edge punctuation dropped."""
+    return _EDGE.sub("", _SPACE.sub(" ", text.replace("’", "'").casefold())).strip()
+
+
+def content_key(text: str) -> str:
+    """A line as duplicate detection compares it: letters and digits only, case-folded."""
+    return _NOT_ALNUM.sub(" ", text.casefold()).strip()
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+@dataclass(frozen=True)
+class LinePattern:
+    """A pattern for whole lines; `max_words` comes from the file that defines it."""
+
+    regex: re.Pattern[str]
+    max_words: int | None
+    weight: float  # 1 for `patterns`, 0.5 for `weak`
+
+    @property
+    def anchored(self) -> bool:
+        """Anchored at the line's start: it describes the whole line's shape."""
+        return self.regex.pattern.startswith(("^", "(?-i:^"))
+
+    def search(self, text: str, words: int) -> re.Match[str] | None:
+        return self.regex.search(text) if self.max_words is None or words <= self.max_words else None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of boilerplate and the ways it is recognised."""
+
+    name: str
+    lines: frozenset[str]
+    patterns: tuple[LinePattern, ...]
+    trailing: tuple[re.Pattern[str], ...]
+    leading: tuple[re.Pattern[str], ...]
+    headings: frozenset[str]
+    vocabulary: frozenset[str]
+    section_max_lines: int
+    tail: bool
+    fallback: bool
+
+    def hits(self, text: str) -> float:
+        """How many different patterns of this kind occur in `text`; a weak pattern counts half, and a
+        pattern anchored at the line's start describes the whole line, so it decides alone."""
+        words = word_count(text)
+        found = [(m.start(), m.end(), p) for p in self.patterns if (m := p.search(text, words))]
+        if any(p.anchored and p.weight == 1 for _, _, p in found):
+            return float("inf")
+        # Patterns that match the same words are one hit (Cookie-Hinweise is not three).
+        total, end, weight = 0.0, -1, 0.0
+        for start, stop, pattern in sorted(found, key=lambda f: (f[0], f[1])):
+            if start >= end:
+                total += weight
+                weight = 0.0
+            weight = max(weight, pattern.weight)
+            end = max(end, stop)
+        return total + weight
+
+
+@dataclass(frozen=True)
+class Rules:
+    kinds: tuple[Kind, ...]
+    toggle_labels: tuple[str, ...]
+    html_tags: frozenset[str]
+    speech: re.Pattern[str]
+    title_case_words: frozenset[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
+
+
+# Tables that configure the cleaner instead of naming a kind of boilerplate.
+_SETTINGS_TABLES = {"agencies", "speech", "html", "menu"}
+
+
+def _merge(directory: Path) -> dict[str, dict]:
+    """Tables of the same name across files: lists joined, `max_words` kept with its file's patterns,
+    `section_max_lines` the largest, `tail` and `fallback` true if any file says so."""
+    merged: dict[str, dict] = {}
+    for path in sorted(directory.glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        for name, table in data.items():
+            target = merged.setdefault(name, {})
+            limit = table.get("max_words")
+            for key in ("patterns", "weak"):
+                target.setdefault(key, []).extend((p, limit) for p in table.get(key, []))
+            for key, value in table.items():
+                if key in ("patterns", "weak", "max_words", "description"):
+                    continue
+                if isinstance(value, list):
+                    target.setdefault(key, []).extend(value)
+                elif isinstance(value, bool):
+                    target[key] = target.get(key, False) or value
+                else:
+                    target[key] = max(target.get(key, value), value)
+    return merged
+
+
+def _compile(patterns: list[str], agencies: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p.replace("{agencies}", agencies), re.IGNORECASE) for p in patterns)
+
+
+def _line_patterns(table: dict, agencies: str) -> tuple[LinePattern, ...]:
+    return tuple(
+        LinePattern(regex, limit, weight)
+        for key, weight in (("patterns", 1.0), ("weak", 0.5))
+        for pattern, limit in table.get(key, [])
+        for regex in _compile([pattern], agencies)
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(directory: Path = RULES_DIR) -> Rules:
+    """Load and compile every rule file in `directory`."""
+    merged = _merge(directory)
+    names = sorted(merged.get("agencies", {}).get("names", []), key=len, reverse=True)
+    agencies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
+    kinds = []
+    for name, table in merged.items():
+        if name in _SETTINGS_TABLES or name == "caption_toggle":
+            continue
+        kinds.append(
+            Kind(
+                name=name,
+                lines=frozenset(line_key(x) for x in table.get("lines", [])),
+                patterns=_line_patterns(table, agencies),
+                trailing=_compile(table.get("trailing", []), agencies),
+                leading=_compile(table.get("leading", []), agencies),
+                headings=frozenset(line_key(x) for x in table.get("headings", [])),
+                vocabulary=frozenset(line_key(x) for x in table.get("vocabulary", [])),
+                section_max_lines=int(table.get("section_max_lines", 8)),
+                tail=bool(table.get("tail", False)),
+                fallback=bool(table.get("fallback", False)),
+            )
+        )
+    kinds.sort(key=lambda k: k.fallback)  # stable: file order, fallbacks last
+    verbs = merged.get("speech", {}).get("verbs", [])
+    speech = re.compile(r"\b(?:" + "|".join(map(re.escape, verbs)) + r")\b" if verbs else "(?!)", re.I)
+    labels = merged.get("caption_toggle", {}).get("labels", [])
+    return Rules(
+        kinds=tuple(kinds),
+        toggle_labels=tuple(sorted(set(labels), key=len, reverse=True)),
+        html_tags=frozenset(t.lower() for t in merged.get("html", {}).get("tags", [])),
+        speech=speech,
+        title_case_words=frozenset(w.casefold() for w in merged.get("menu", {}).get("title_case_words", [])),
+    )

@@ -1,0 +1,439 @@
+"""Strip boilerplate and duplicates from a raw article; every removal carries a reason.
+
+The unit is the line (a scraped page has one paragraph, caption or widget label per line). Stages,
+in order: normalise characters, strip leftover HTML, cut toggles and credits inside lines, remove
+whole lines by rule, remove sections that follow a heading, remove runs of menu-like lines, remove
+duplicated lines and repeated articles, and pick the title.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
+from index.documents import CleanDocument, RawDocument, Removal
+
+# Characters that end a sentence (a closing quote or bracket may follow).
+_SENTENCE_END = re.compile(r"[.!?…][»«\"”“'’)\]]*$")
+_STATEMENT_END = re.compile(r"[.!…][»«\"”“'’)\]]*$")  # a headline may end with a question mark
+_LEFT_CONTEXT_OK = re.compile(r"(?:^|[.!?…»«\"”“)\]])$")
+_QUOTES = re.compile(r"[»«„“”\"]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SCRIPT_STYLE = re.compile(r"<\s*(script|style|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# What joins the items of a share bar, menu or byline line: dots, bars, arrows, emoji, wide gaps.
+_SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
+_NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+
+SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
+MEDIUM_LINE_WORDS = 40  # two different hits remove a line this long; longer ones need three
+LINK_LIKE_WORDS = 15
+ARTICLE_PARAGRAPH_WORDS = 15  # a line this long that ends a sentence is article text
+SEGMENT_LABEL_WORDS = 3
+MENU_RUN = 4  # this many consecutive very short lines look like a menu or a button row
+MENU_LINE_WORDS = 3
+MENU_LINE_MIN_WORDS = 5
+VOCABULARY_RUN = 3
+TAIL_FRACTION = 0.3  # a comment heading after this share of the words ends the article
+NEAR_DUPLICATE_MIN_WORDS = 8
+NEAR_DUPLICATE_JACCARD = 0.8
+REPEATED_ARTICLE_RUN = 3
+TITLE_MAX_WORDS = 25
+TITLE_MAX_CHARS = 200
+DERIVED_TITLE_CHARS = 120
+
+
+@dataclass
+class _Line:
+    text: str
+    index: int
+    reason: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+class _Cleaner:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._removed: list[tuple[int, Removal]] = []
+        tags = "|".join(sorted(map(re.escape, rules.html_tags), key=len, reverse=True))
+        self.tag = re.compile(rf"<\s*/?\s*(?:{tags}|[a-z]+-[a-z-]+)(?=[\s/>])[^<>]*>?|<\s*/?\s*(?:{tags})\s*>", re.I)
+        self.block_tag = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
+        labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in rules.toggle_labels)
+        self.toggle = re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.I) if labels else None
+
+    def drop(self, text: str, reason: str, index: int = -1) -> None:
+        if text.strip():
+            self._removed.append((index, Removal(text.strip(), reason)))
+
+    @property
+    def removed(self) -> list[Removal]:
+        """Removals in document order."""
+        return [removal for _, removal in sorted(self._removed, key=lambda item: item[0])]
+
+    # -- characters and markup ---------------------------------------------------------------
+    def normalise(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+        if "&" in text:
+            text = html.unescape(text)
+        for pattern in (_SCRIPT_STYLE, _COMMENT):
+            for m in pattern.finditer(text):
+                self.drop(m.group(0), "html")
+            text = pattern.sub("\n", text)
+
+        def strip_tag(m: re.Match[str]) -> str:
+            self.drop(m.group(0), "html")
+            return "\n" if self.block_tag.match(m.group(0)) else " "
+
+        text = self.tag.sub(strip_tag, text)
+        return _INVISIBLE.sub("", text)
+
+    @staticmethod
+    def split_lines(text: str) -> list[_Line]:
+        """Non-empty lines, spacing collapsed (wide gaps kept: they separate widget items)."""
+        lines: list[_Line] = []
+        for raw in text.split("\n"):
+            line = _SPACES.sub(lambda m: "  " if len(m.group()) > 1 else " ", raw).strip()
+            if line:
+                lines.append(_Line(line, len(lines)))
+        return lines
+
+    # -- inside a line ---------------------------------------------------------------------
+    def cut_toggles(self, line: _Line) -> None:
+        """Remove caption toggles at a line's end or between two copies of the same caption."""
+        if self.toggle is None:
+            return
+        parts = self.toggle.split(line.text)
+        if len(parts) == 1:
+            return
+        labels = self.toggle.findall(line.text)
+        kept = [parts[0].strip()]
+        for label, segment in zip(labels, parts[1:]):
+            segment = segment.strip()
+            previous = kept[-1]
+            if not segment:
+                self.drop(label, "caption_toggle", line.index)
+            elif _same_caption(previous, segment):
+                self.drop(label, "caption_toggle", line.index)
+                longer, shorter = (segment, previous) if len(segment) > len(previous) else (previous, segment)
+                self.drop(shorter, "duplicate_caption", line.index)
+                kept[-1] = longer
+            else:
+                kept[-1] = f"{previous} {label}".strip()
+                kept.append(segment)
+        line.text = " ".join(k for k in kept if k)
+        if not line.text:
+            line.reason = "caption_toggle"
+
+    def cut_edges(self, line: _Line) -> None:
+        """Cut datelines that start a line, and credits and agency marks that end it after a finished sentence."""
+        for kind in self.rules.kinds:
+            for pattern in kind.leading:
+                m = pattern.match(line.text)
+                if m and m.end() < len(line.text):
+                    self.drop(m.group(0), kind.name, line.index)
+                    line.text = line.text[m.end() :]
+        while True:
+            cut = next(
+                ((kind, start) for kind in self.rules.kinds for pattern in kind.trailing
+                 if (start := _trailing_start(pattern, line.text)) is not None),
+                None,
+            )
+            if cut is None or cut[1] == 0:
+                return  # a whole line of credit or agency marks is left to classify()
+            kind, start = cut
+            self.drop(line.text[start:], kind.name, line.index)
+            line.text = line.text[:start].rstrip()
+
+    # -- whole lines -----------------------------------------------------------------------
+    def classify(self, text: str) -> str | None:
+        """The kind of boilerplate a whole line is, or None for article text."""
+        key = line_key(text)
+        if not key and not any(ch.isalnum() for ch in text):
+            return "no_letters"
+        needed = self.needed_hits(text)
+        counted = line_key(_strip_counts(text))
+        for kind in self.rules.kinds:
+            if key in kind.lines or counted in kind.vocabulary:
+                return kind.name
+            if kind.hits(text) >= needed:
+                return kind.name
+        for kind in self.rules.kinds:
+            if any(_trailing_start(pattern, text) == 0 for pattern in kind.trailing):
+                return kind.name
+        if self.is_menu_line(text):
+            return "menu"
+        return self.classify_segments(text)
+
+    def is_menu_line(self, text: str) -> bool:
+        """Five or more capitalised words, no punctuation, none of the small words of a Title Case headline."""
+        words = text.split()
+        return (
+            len(words) >= MENU_LINE_MIN_WORDS
+            and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+            and not re.search(r"[.,:;!?»«\"“”„()]", text)
+            and not any(w.casefold() in self.rules.title_case_words for w in words)
+        )
+
+    def needed_hits(self, text: str) -> float:
+        """Pattern hits that make a line boilerplate: more for longer lines and for quotations."""
+        words = word_count(text)
+        needed = 1 if words <= SHORT_LINE_WORDS else 2 if words <= MEDIUM_LINE_WORDS else 3
+        if _QUOTES.search(text) and self.rules.speech.search(text):
+            needed += 1
+        return needed
+
+    def classify_segments(self, text: str) -> str | None:
+        """A line of items joined by separators (share bar, menu, byline with reading time): boilerplate
+        when every item is boilerplate or a short label."""
+        segments = [s for s in _SEGMENT_SEPARATOR.split(text) if s and s.strip(" :·")]
+        if len(segments) < 2:
+            return None
+        kinds = [self.classify(s) for s in segments]
+        if not all(k or word_count(s) <= SEGMENT_LABEL_WORDS for k, s in zip(kinds, segments)):
+            return None
+        if re.search(r"\s[›>/]\s", text):
+            return "breadcrumb"
+        named = [k for k in kinds if k]
+        return max(set(named), key=named.count) if named else "menu"
+
+    def sections(self, lines: list[_Line]) -> None:
+        """Remove a heading's section: what follows a comment, read-also or reaction heading.
+
+        Before the first article paragraph only the heading goes: the headline follows chrome there.
+        """
+        total_words = sum(word_count(x.text) for x in lines if x.kept) or 1
+        words_before = 0
+        article_started = False
+        for i, line in enumerate(lines):
+            kind = self._heading_kind(line) if line.kept else None
+            if kind is None:
+                if line.kept:
+                    words_before += word_count(line.text)
+                    article_started = article_started or _is_article_paragraph(line.text)
+                continue
+            self.remove(line, kind.name)
+            if kind.tail and words_before / total_words >= TAIL_FRACTION:
+                for rest in lines[i + 1 :]:
+                    self.remove(rest, kind.name)
+                return
+            if not article_started:
+                continue
+            taken = 0
+            for follower in lines[i + 1 :]:
+                if not follower.kept:
+                    continue
+                if taken >= kind.section_max_lines or self._heading_kind(follower) or not self._belongs(follower, kind):
+                    break
+                self.remove(follower, kind.name)
+                taken += 1
+
+    def _heading_kind(self, line: _Line) -> Kind | None:
+        key = line_key(_strip_counts(line.text))
+        return next((k for k in self.rules.kinds if key in k.headings), None)
+
+    def _belongs(self, line: _Line, kind: Kind) -> bool:
+        key = line_key(_strip_counts(line.text))
+        return (
+            key in kind.vocabulary
+            or key in kind.lines
+            or kind.hits(line.text) > 0
+            or (word_count(line.text) <= LINK_LIKE_WORDS and not _STATEMENT_END.search(line.text))
+        )
+
+    def neighbours(self, lines: list[_Line]) -> None:
+        """Boilerplate comes in blocks: beside a line removed as one kind, half the usual evidence of
+        that kind is enough."""
+        changed = True
+        while changed:
+            changed = False
+            for i, line in enumerate(lines):
+                if not line.kept:
+                    continue
+                for j in (i - 1, i + 1):
+                    reason = lines[j].reason if 0 <= j < len(lines) else None
+                    kind = self.rules.kinds_by_name.get(reason) if reason else None
+                    if kind and kind.hits(line.text) >= self.needed_hits(line.text) / 2:
+                        self.remove(line, kind.name)
+                        changed = True
+                        break
+
+    def names_by_bylines(self, lines: list[_Line]) -> None:
+        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline."""
+        for i, line in enumerate(lines):
+            if not line.kept or not _NAME_LINE.fullmatch(line.text) or word_count(line.text) > 8:
+                continue
+            neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if any(n.reason in ("byline", "timestamp") for n in neighbours):
+                self.remove(line, "byline")
+
+    def runs(self, lines: list[_Line]) -> None:
+        """Remove runs of widget buttons and menu-like very short lines."""
+        vocabulary = frozenset().union(*(k.vocabulary for k in self.rules.kinds))
+        kept = [x for x in lines if x.kept]
+        for reason, test, minimum in (
+            ("reaction_widget", lambda x: line_key(_strip_counts(x.text)) in vocabulary, VOCABULARY_RUN),
+            ("menu", _is_menu_item, MENU_RUN),
+        ):
+            start = 0
+            while start < len(kept):
+                end = start
+                while end < len(kept) and kept[end].kept and test(kept[end]):
+                    end += 1
+                introduced = start > 0 and kept[start - 1].text.rstrip().endswith(":")
+                if end - start >= minimum and not introduced:
+                    for x in kept[start:end]:
+                        self.remove(x, reason)
+                start = max(end, start + 1)
+
+    def remove(self, line: _Line, reason: str) -> None:
+        if line.kept:
+            line.reason = reason
+            self.drop(line.text, reason, line.index)
+
+    # -- duplicates ------------------------------------------------------------------------
+    def deduplicate(self, lines: list[_Line], title: str | None) -> None:
+        title_key = content_key(title) if title else None
+        seen: dict[str, int] = {}
+        kept: list[tuple[int, str, set[str]]] = []  # (position among kept lines, key, word set)
+        duplicates: list[tuple[_Line, int, str]] = []  # (line, original's position, reason)
+        position = 0
+        for line in lines:
+            if not line.kept:
+                continue
+            key = content_key(line.text)
+            if title_key and key == title_key:
+                self.remove(line, "duplicate_title")
+                continue
+            if key in seen:
+                duplicates.append((line, seen[key], "duplicate_paragraph"))
+                continue
+            words = set(key.split())
+            original = None
+            if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
+                original = next(
+                    (pos for pos, _, other in kept if len(other) >= NEAR_DUPLICATE_MIN_WORDS and _jaccard(words, other) >= NEAR_DUPLICATE_JACCARD),
+                    None,
+                )
+            if original is not None:
+                duplicates.append((line, original, "near_duplicate_paragraph"))
+                continue
+            seen[key] = position
+            kept.append((position, key, words))
+            position += 1
+        # Consecutive duplicates of consecutive originals are a repeated article, not a stray copy.
+        run: list[tuple[_Line, int, str]] = []
+        for item in duplicates + [None]:  # type: ignore[list-item]
+            if item is not None and run and item[1] == run[-1][1] + 1:
+                run.append(item)
+                continue
+            for line, _, reason in run:
+                self.remove(line, "repeated_article" if len(run) >= REPEATED_ARTICLE_RUN else reason)
+            run = [item] if item is not None else []
+
+
+def _same_caption(a: str, b: str) -> bool:
+    """Two caption copies: equal, or one a truncated start of the other."""
+    ka, kb = content_key(a), content_key(b)
+    if not ka or not kb:
+        return False
+    short, long = sorted((ka, kb), key=len)
+    return long.startswith(short) and len(short) >= 0.5 * len(long) or short == long
+
+
+def _trailing_start(pattern: re.Pattern[str], text: str) -> int | None:
+    """Where a match of `pattern` that ends the line begins, at the line's start or after a finished sentence."""
+    for start in [0] + [m.end() for m in re.finditer(r"\s+", text)]:
+        if start and text[start] not in "([" and not _LEFT_CONTEXT_OK.search(text[:start].rstrip()):
+            continue
+        m = pattern.match(text, start)
+        if m and m.end() >= len(text.rstrip()):
+            return start
+    return None
+
+
+def _strip_counts(text: str) -> str:
+    """Text without counters: `Kommentare (214)` -> `Kommentare`, `Gefällt mir 312` -> `Gefällt mir`."""
+    return re.sub(r"\d[\d.,]*", " ", re.sub(r"\([^()]*\d[^()]*\)", " ", text))
+
+
+def _is_article_paragraph(text: str) -> bool:
+    return word_count(text) >= ARTICLE_PARAGRAPH_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def _is_menu_item(line: _Line) -> bool:
+    return word_count(line.text) <= MENU_LINE_WORDS and not _SENTENCE_END.search(line.text) and not line.text.endswith(":")
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b)
+
+
+def is_headline(text: str) -> bool:
+    """A first line that reads as a headline: short, no sentence-ending full stop or comma."""
+    words = word_count(text)
+    return (
+        3 <= words <= TITLE_MAX_WORDS
+        and len(text) <= TITLE_MAX_CHARS
+        and text[-1] not in ".,;:"
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "»„“\"'")
+    )
+
+
+def derived_title(paragraph: str) -> str:
+    """A title for an article without a headline: its first sentence, shortened."""
+    m = _FIRST_SENTENCE.match(paragraph)
+    sentence = m.group(1) if m else paragraph
+    if len(sentence) <= DERIVED_TITLE_CHARS:
+        return sentence
+    cut = sentence[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + " …"
+
+
+def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
+    """Clean one raw article. The result may have no paragraphs: then it has no article text."""
+    cleaner = _Cleaner(rules or load_rules())
+    lines = cleaner.split_lines(cleaner.normalise(raw.text))
+    for line in lines:
+        cleaner.cut_toggles(line)
+        if line.kept:
+            cleaner.cut_edges(line)
+        if line.kept:
+            reason = cleaner.classify(line.text)
+            if reason:
+                cleaner.remove(line, reason)
+    cleaner.neighbours(lines)
+    cleaner.sections(lines)
+    cleaner.names_by_bylines(lines)
+    cleaner.runs(lines)
+
+    title = raw.title
+    kept = [x for x in lines if x.kept]
+    headline = None
+    if title is None and len(kept) > 1 and is_headline(kept[0].text):
+        headline = kept[0]
+        title = " ".join(headline.text.split())
+    cleaner.deduplicate([x for x in lines if x is not headline], title)
+    paragraphs = [" ".join(x.text.split()) for x in lines if x.kept and x is not headline]
+    if title is None:
+        title = derived_title(paragraphs[0]) if paragraphs else ""
+    return CleanDocument(
+        id=raw.id,
+        title=title,
+        paragraphs=paragraphs,
+        removed=cleaner.removed,
+        source_path=raw.source_path,
+        date=raw.date,
+        url=raw.url,
+        source=raw.source,
+        lang=raw.lang or "und",
+    )

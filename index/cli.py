@@ -1,0 +1,107 @@
+"""`newsfacet-index`: rebuild the index from a corpus folder, with progress and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from index.build import BuildError, BuildReport, build
+from index.language import LANGUAGES
+from index.settings import Settings
+from index.store import BuildLocked
+
+EXIT_FAILED = 1  # nothing indexed, unreadable corpus, or a fault
+EXIT_LOCKED = 3  # another build is running
+LIST_LIMIT = 20
+
+
+class ProgressLine:
+    """Progress on stderr: one rewritten line on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = self.last = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, documents: int) -> None:
+        now = time.monotonic()
+        finished = done == total
+        if finished and not self.shown:
+            return  # a build too short to show progress needs no final line either
+        if not finished and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last, self.shown = now, True
+        percent = 100 * done // total if total else 100
+        line = f"indexing: {done}/{total} files ({percent}%), {documents} documents, {now - self.started:.1f} s"
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if finished else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def summary(report: BuildReport, index_dir: Path) -> str:
+    """The human-readable end-of-build summary."""
+    langs = ", ".join(f"{LANGUAGES[c].label} {n}" for c, n in report.languages.most_common())
+    lines = [
+        f"Indexed {report.documents} documents from {report.corpus} into {index_dir} "
+        f"(generation {report.generation}) in {report.seconds:.1f} s",
+        f"  languages: {langs}",
+        f"  dated: {report.dated} of {report.documents}",
+    ]
+    if report.skipped:
+        lines.append(f"  skipped: {len(report.skipped)}")
+        lines += [f"    {s.source}: {s.reason} ({s.detail})" for s in report.skipped[:LIST_LIMIT]]
+        if len(report.skipped) > LIST_LIMIT:
+            lines.append(f"    … and {len(report.skipped) - LIST_LIMIT} more (see --json)")
+    if report.warnings:
+        lines.append(f"  warnings: {len(report.warnings)}")
+        lines += [f"    {src}: {msg}" for src, msg in report.warnings[:LIST_LIMIT]]
+    removed = ", ".join(f"{reason} {n}" for reason, n in report.removed.most_common())
+    lines.append(f"  boilerplate removed: {sum(report.removed.values())} spans ({removed or 'none'})")
+    actors = ", ".join(f"{a} {n}" for a, n in report.actors.most_common(10))
+    lines.append(f"  top actors (documents): {actors or 'none'}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="newsfacet-index",
+        description="Build a new index generation from a corpus folder and switch to it atomically. "
+        "A running server keeps answering and serves the new generation afterwards.",
+    )
+    parser.add_argument("--corpus", type=Path, default=settings.corpus_dir, help=f"corpus folder (default: {settings.corpus_dir}, NEWSFACET_CORPUS_DIR)")
+    parser.add_argument("--index", type=Path, default=settings.index_dir, help=f"index folder (default: {settings.index_dir}, NEWSFACET_INDEX_DIR)")
+    parser.add_argument("--actors-file", default=settings.actors_file, help="extra actors TOML (NEWSFACET_ACTORS_FILE)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings()
+    args = parse_args(argv, settings)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    progress = None if args.quiet else ProgressLine()
+    try:
+        report = build(args.corpus, args.index, actors_file=args.actors_file, progress=progress)
+    except BuildLocked as exc:
+        print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
+        return EXIT_LOCKED
+    except (BuildError, OSError, ValueError) as exc:
+        print(f"newsfacet-index: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(report.to_dict() | {"index": str(args.index)}, ensure_ascii=False, indent=2))
+    else:
+        print(summary(report, args.index))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Language identification with lingua, restricted to the languages this product indexes."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    code: str
+    label: str
+    snowball: str | None  # Snowball algorithm name; None: no stemming
+    stopwords: str | None  # Whoosh stop-word list
+
+
+LANGUAGES: dict[str, LanguageInfo] = {
+    info.code: info
+    for info in (
+        LanguageInfo("da", "Danish", "danish", "da"),
+        LanguageInfo("de", "German", "german", "de"),
+        LanguageInfo("en", "English", "english", "en"),
+        LanguageInfo("no", "Norwegian", "norwegian", "no"),
+        LanguageInfo("sv", "Swedish", "swedish", "sv"),
+        LanguageInfo("nl", "Dutch", "dutch", "nl"),
+        LanguageInfo("und", "Undetermined", None, None),
+    )
+}
+UNDETERMINED = "und"
+# Codes people and feeds write for a language we index under another code.
+ALIASES = {"nb": "no", "nn": "no", "dk": "da", "ger": "de", "deu": "de", "dan": "da", "eng": "en", "swe": "sv", "nor": "no"}
+SAMPLE_CHARS = 4000
+MIN_LETTERS = 3
+
+_LINGUA_NAMES = {"da": ["DANISH"], "de": ["GERMAN"], "en": ["ENGLISH"], "no": ["BOKMAL"], "sv": ["SWEDISH"], "nl": ["DUTCH"]}
+_detector = None
+_lock = threading.Lock()
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def normalise_code(code: str | None) -> str | None:
+    """A known language code for `code` (`nb` -> `no`), or None when it is not one we index."""
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-").split("-")[0]
+    code = ALIASES.get(code, code)
+    return code if code in LANGUAGES and code != UNDETERMINED else None
+
+
+def _get_detector():
+    global _detector
+    with _lock:
+        if _detector is None:
+            from lingua import Language, LanguageDetectorBuilder
+
+            by_name = {}
+            for code, names in _LINGUA_NAMES.items():
+                for name in names:
+                    by_name[getattr(Language, name)] = code
+            builder = LanguageDetectorBuilder.from_languages(*by_name)
+            _detector = (builder.build(), by_name)
+        return _detector
+
+
+def detect(text: str) -> tuple[str, float]:
+    """The language of `text` and lingua's confidence in it; `und` when there is too little text."""
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return UNDETERMINED, 0.0
+    detector, codes = _get_detector()
+    values = detector.compute_language_confidence_values(sample)
+    if not values:
+        return UNDETERMINED, 0.0
+    scores: dict[str, float] = {}
+    for value in values:
+        code = codes[value.language]
+        scores[code] = scores.get(code, 0.0) + value.value
+    code = max(scores, key=scores.__getitem__)
+    return code, scores[code]
+
+
+def identify(text: str, declared: str | None = None) -> str:
+    """The document's language: a declared known code wins, otherwise detection."""
+    return normalise_code(declared) or detect(text)[0]

@@ -1,0 +1,36 @@
+"""The product's settings: one pydantic model read from `NEWSFACET_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Defaults serve the bundled sample corpus from a checkout's root folder."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFACET_", extra="ignore")
+
+    index_dir: Path = Field(Path("var/index"), description="index folder (generations and CURRENT)")
+    corpus_dir: Path = Field(Path("data/sample"), description="corpus folder the rebuild reads")
+    actors_file: str | None = Field(None, description="a TOML file of actors added to or overriding the gazetteer")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed to call the API from a browser, comma-separated"
+    )
+    host: str = Field("127.0.0.1", description="address the server listens on")
+    port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("actors_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None

@@ -1,0 +1,116 @@
+"""The index folder: numbered generations, the CURRENT pointer that names the live one, a build lock.
+
+```
+<index>/CURRENT                      the live generation's name (replaced atomically)
+<index>/generations/<name>/          a Whoosh index and its build.json report
+<index>/.build.lock                  held (flock) by the running build
+```
+A generation is complete once its `build.json` exists; only complete generations become live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+POINTER = "CURRENT"
+GENERATIONS = "generations"
+REPORT = "build.json"
+LOCK = ".build.lock"
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the index folder's lock."""
+
+
+def generations_dir(index_dir: Path) -> Path:
+    return index_dir / GENERATIONS
+
+
+def current_name(index_dir: Path) -> str | None:
+    """The live generation's name, or None when there is no complete live generation."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not name or "/" in name or name.startswith("."):
+        return None
+    return name if (generations_dir(index_dir) / name / REPORT).is_file() else None
+
+
+def read_report(generation: Path) -> dict:
+    return json.loads((generation / REPORT).read_text(encoding="utf-8"))
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, empty folder for a new generation, named by the UTC time it was started."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    path = generations_dir(index_dir) / f"g{stamp}"
+    path.mkdir(parents=True)
+    return path
+
+
+def finish(generation: Path, report: dict) -> None:
+    """Mark a generation complete by writing its report (atomically)."""
+    tmp = generation / (REPORT + ".tmp")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, generation / REPORT)
+
+
+def discard(generation: Path) -> None:
+    """Delete an unfinished generation."""
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def switch(index_dir: Path, name: str) -> None:
+    """Make `name` the live generation: one atomic rename of the pointer file."""
+    tmp = index_dir / (POINTER + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def prune(index_dir: Path, keep: int = 2) -> list[str]:
+    """Delete unfinished generations and all complete ones but the live one and the newest others,
+    `keep` in all. Call it only while holding the build lock."""
+    live = current_name(index_dir)
+    folders = sorted((p for p in generations_dir(index_dir).iterdir() if p.is_dir()), reverse=True)
+    kept = {live} if live else set()
+    for p in folders:
+        if len(kept) >= keep:
+            break
+        if (p / REPORT).is_file():
+            kept.add(p.name)
+    removed = []
+    for p in folders:
+        if p.name not in kept:
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+    return removed
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's build lock; raise BuildLocked at once if another build holds it.
+
+    An flock belongs to the open file: the kernel releases it when the holder dies, so a crashed
+    build never leaves the folder locked.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK).open("a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is running on {index_dir}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

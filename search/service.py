@@ -1,0 +1,292 @@
+"""SearchService: search(), document(), actors(), stats(), health() — the API's only way in.
+
+The service serves the index folder's live generation and checks the CURRENT pointer before each
+request (at most every RELOAD_SECONDS): after a rebuild it switches to the new generation without a
+restart, and requests already running finish on the old one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.actors import Gazetteer, load_gazetteer
+from index.dates import PartialDate
+from index.language import LANGUAGES
+from search.errors import IndexUnavailable, InvalidParameter, NotFound
+from search.facets import INTERVALS, UNDATED, DateRange
+from search.generation import Generation
+from search.query import MAX_QUERY_CHARS, compile_query
+from search.snippets import snippet
+from search.suggest import suggest
+
+RELOAD_SECONDS = 0.5
+SORTS = ("relevance", "newest", "oldest")
+MAX_SIZE = 100
+MAX_FACET_SIZE = 100
+MAX_RESULT_WINDOW = 10_000  # page * size: deeper pages are refused, as search engines do
+SUGGEST_BELOW = 1  # offer a corrected query when fewer hits than this
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    lang: list[str] = field(default_factory=list)
+    actor: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str | None = None
+    page: int = 1
+    size: int = 10
+    facet_size: int = 10
+    interval: str = "month"
+
+
+def _date(value: str | None, name: str) -> PartialDate | None:
+    if value is None or value == "":
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise InvalidParameter(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD ({exc})", name) from None
+
+
+def _range(low: int, high: int, value: int, name: str) -> None:
+    if not low <= value <= high:
+        raise InvalidParameter(f"{name} must be between {low} and {high}", name)
+
+
+class SearchService:
+    def __init__(self, index_dir: Path, actors_file: str | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.gazetteer: Gazetteer = load_gazetteer(actors_file)
+        self._generation: Generation | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # -- generations ------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> None:
+        """Switch to the live generation if it changed since the last look."""
+        now = time.monotonic()
+        if not force and now - self._checked < RELOAD_SECONDS:
+            return
+        with self._lock:
+            self._checked = now
+            name = store.current_name(self.index_dir)
+            current = self._generation
+            if name is None or (current is not None and current.name == name):
+                return
+            fresh = Generation(store.generations_dir(self.index_dir) / name)
+            self._generation = fresh
+        if current is not None:
+            current.retire()
+
+    @contextmanager
+    def _use(self) -> Iterator[Generation]:
+        self.refresh()
+        with self._lock:
+            generation = self._generation.acquire() if self._generation else None
+        if generation is None:
+            raise IndexUnavailable(f"no index has been built in {self.index_dir} yet; run newsfacet-index")
+        try:
+            yield generation
+        finally:
+            generation.release()
+
+    def close(self) -> None:
+        with self._lock:
+            generation, self._generation = self._generation, None
+        if generation:
+            generation.retire()
+
+    # -- validation -------------------------------------------------------------------------
+    def _validate(self, req: SearchRequest) -> tuple[DateRange, str]:
+        if len(req.q) > MAX_QUERY_CHARS:
+            raise InvalidParameter(f"q must be at most {MAX_QUERY_CHARS} characters", "q")
+        for code in req.lang:
+            if code not in LANGUAGES:
+                known = ", ".join(LANGUAGES)
+                raise InvalidParameter(f"unknown language {code!r}; known: {known}", "lang")
+        for actor in req.actor:
+            if actor not in self.gazetteer.actors:
+                raise InvalidParameter(f"unknown actor {actor!r}; GET /actors lists them", "actor")
+        window = DateRange(_date(req.date_from, "from"), _date(req.date_to, "to"))
+        if window.start and window.end and window.start.first_day() > window.end.last_day():
+            raise InvalidParameter("from must not be after to", "from")
+        if req.sort is not None and req.sort not in SORTS:
+            raise InvalidParameter(f"sort must be one of {', '.join(SORTS)}", "sort")
+        if req.interval not in INTERVALS:
+            raise InvalidParameter(f"interval must be one of {', '.join(INTERVALS)}", "interval")
+        _range(1, MAX_SIZE, req.size, "size")
+        _range(1, MAX_FACET_SIZE, req.facet_size, "facet_size")
+        _range(1, MAX_RESULT_WINDOW // req.size, req.page, "page")
+        sort = req.sort or ("relevance" if req.q.strip() else "newest")
+        return window, sort
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, req: SearchRequest) -> dict:
+        started = time.perf_counter()
+        window, sort = self._validate(req)
+        with self._use() as gen:
+            facets = gen.facets
+            searcher = gen.searcher()
+            compiled = compile_query(req.q, gen.langs, self.gazetteer)
+            if compiled.query is None:
+                docs = facets.all_docs()
+            else:
+                docs = np.fromiter(searcher.docs_for_query(compiled.query), dtype=np.int64)
+                docs = docs[facets.live[docs]]
+            keep_lang = facets.lang_mask(docs, req.lang) if req.lang else np.ones(len(docs), dtype=bool)
+            keep_actor = facets.actor_mask(docs, req.actor) if req.actor else np.ones(len(docs), dtype=bool)
+            keep_date = facets.date_mask(docs, window) if window.active else np.ones(len(docs), dtype=bool)
+            matching = docs[keep_lang & keep_actor & keep_date]
+
+            start = (req.page - 1) * req.size
+            if sort == "relevance" and compiled.query is not None and len(matching):
+                allowed = None if len(matching) == len(docs) else set(matching.tolist())
+                results = searcher.search(compiled.query, filter=allowed, limit=start + req.size)
+                page = [(hit.docnum, hit.score) for hit in results[start : start + req.size]]
+            else:
+                ordered = facets.by_date(matching, newest_first=sort != "oldest")
+                page = [(int(d), None) for d in ordered[start : start + req.size]]
+
+            hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight, gen) for d, score in page]
+            result = {
+                "query": {
+                    "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
+                    "to": req.date_to, "sort": sort, "page": req.page, "size": req.size,
+                },
+                "total": int(len(matching)),
+                "hits": hits,
+                "facets": {
+                    "lang": self._lang_facet(facets.lang_counts(docs[keep_actor & keep_date]), req.lang),
+                    "actor": self._actor_facet(facets.actor_counts(matching), req.actor, req.facet_size),
+                    "date": self._date_facet(facets.date_counts(docs[keep_lang & keep_actor], req.interval), window),
+                },
+                "suggestion": None,
+            }
+            if compiled.query is not None and len(matching) < SUGGEST_BELOW:
+                found = suggest(req.q, searcher.reader(), gen.langs, self.gazetteer,
+                                lambda text: self._count(text, gen))
+                if found:
+                    result["suggestion"] = {"q": found[0], "total": found[1]}
+        result["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _count(self, text: str, gen: Generation) -> int:
+        compiled = compile_query(text, gen.langs, self.gazetteer)
+        if compiled.query is None:
+            return int(gen.facets.live.sum())
+        return sum(1 for d in gen.searcher().docs_for_query(compiled.query) if gen.facets.live[d])
+
+    def _actor_ref(self, actor_id: str) -> dict:
+        actor = self.gazetteer.actors.get(actor_id)
+        return {"id": actor_id, "label": actor.label if actor else actor_id}
+
+    def _hit(self, stored: dict, score: float | None, highlight, gen: Generation) -> dict:
+        return {
+            "id": stored["id"],
+            "title": stored["title"],
+            "lang": stored["lang"],
+            "date": stored.get("date"),
+            "actors": [self._actor_ref(a) for a, _ in stored["actor_mentions"]],
+            "snippet": snippet(stored["text"], stored["lang"], highlight, self.gazetteer),
+            "score": round(score, 4) if score is not None else None,
+            "url": stored.get("url"),
+            "source": stored.get("source"),
+        }
+
+    @staticmethod
+    def _lang_facet(counts: dict[str, int], selected: list[str]) -> list[dict]:
+        codes = sorted(set(counts) | set(selected), key=lambda c: (-counts.get(c, 0), c))
+        return [
+            {"value": c, "label": LANGUAGES[c].label, "count": counts.get(c, 0), "selected": c in selected}
+            for c in codes
+        ]
+
+    def _actor_facet(self, counts: dict[str, int], selected: list[str], size: int) -> list[dict]:
+        def label(a: str) -> str:
+            return self._actor_ref(a)["label"]
+
+        top = sorted(counts, key=lambda a: (-counts[a], label(a)))
+        chosen = [a for a in selected] + [a for a in top if a not in selected][: max(0, size - len(selected))]
+        return [{"value": a, "label": label(a), "count": counts.get(a, 0), "selected": a in selected} for a in chosen]
+
+    @staticmethod
+    def _date_facet(counts: dict[str, int], window: DateRange) -> list[dict]:
+        lo, hi = window.bounds()
+
+        def selected(value: str) -> bool:
+            if not window.active or value == UNDATED:
+                return False
+            period = DateRange(PartialDate.parse(value), PartialDate.parse(value))
+            start, end = period.bounds()
+            return lo <= start and end <= hi
+
+        values = sorted(v for v in counts if v != UNDATED) + ([UNDATED] if UNDATED in counts else [])
+        return [{"value": v, "label": v, "count": counts[v], "selected": selected(v)} for v in values]
+
+    # -- other routes -----------------------------------------------------------------------
+    def document(self, doc_id: str, include_removed: bool = False) -> dict:
+        with self._use() as gen:
+            searcher = gen.searcher()
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None or not gen.facets.live[docnum]:
+                raise NotFound(f"no document with id {doc_id!r}", "id")
+            stored = searcher.stored_fields(docnum)
+        doc = {
+            "id": stored["id"],
+            "title": stored["title"],
+            "lang": stored["lang"],
+            "date": stored.get("date"),
+            "actors": [self._actor_ref(a) | {"mentions": n} for a, n in stored["actor_mentions"]],
+            "text": stored["text"],
+            "url": stored.get("url"),
+            "source": stored.get("source"),
+        }
+        if include_removed:
+            doc["removed"] = [{"text": t, "reason": r} for t, r in stored["removed"]]
+        return doc
+
+    def actors(self, q: str = "", limit: int = 10) -> list[dict]:
+        _range(1, MAX_SIZE, limit, "limit")
+        with self._use() as gen:
+            live = gen.facets.live
+            docs = gen.facets.actor_docs
+            counts = {a: int(live[d].sum()) for a, d in docs.items()}
+        candidates = self.gazetteer.complete(q) if q.strip() else [
+            self.gazetteer.actors[a] for a in counts if a in self.gazetteer.actors
+        ]
+        ranked = sorted(candidates, key=lambda a: (-counts.get(a.id, 0), a.label))
+        return [
+            {"id": a.id, "label": a.label, "labels": dict(a.labels), "type": a.type, "count": counts.get(a.id, 0)}
+            for a in ranked[:limit]
+        ]
+
+    def stats(self) -> dict:
+        with self._use() as gen:
+            report = gen.report
+            return {
+                "documents": int(gen.facets.live.sum()),
+                "languages": {c: {"label": LANGUAGES[c].label, "documents": n} for c, n in gen.facets.lang_counts(gen.facets.all_docs()).items()},
+                "dated": report["dated"],
+                "generation": gen.name,
+                "built_at": report["built_at"],
+                "build_seconds": report["seconds"],
+                "corpus": report["corpus"],
+                "files": report["files"],
+                "skipped": report["skipped"],
+                "removed": report["removed"],
+                "top_actors": [self._actor_ref(a) | {"count": n} for a, n in list(report["actors"].items())[:20]],
+            }
+
+    def health(self) -> dict:
+        with self._use() as gen:
+            return {"status": "ok", "documents": int(gen.facets.live.sum()), "generation": gen.name}

@@ -1,0 +1,38 @@
+import pickle
+
+import pytest
+import snowballstemmer
+
+from conftest import EVAL, needs_shared
+from index.analysis import SnowballStemFilter, analyzer, stem_terms
+
+
+@needs_shared
+@pytest.mark.parametrize("language", ["danish", "german"])
+def test_stemmer_agrees_with_the_snowball_reference_vocabulary(language):
+    folder = EVAL / "snowball" / language
+    words = (folder / "voc.txt").read_text(encoding="utf-8").splitlines()
+    stems = (folder / "output.txt").read_text(encoding="utf-8").splitlines()
+    assert len(words) == len(stems) > 20_000
+    stem = SnowballStemFilter(language).stem
+    mismatches = [(w, s, stem(w)) for w, s in zip(words, stems) if stem(w) != s]
+    assert mismatches == []
+
+
+def test_pystemmer_backs_snowballstemmer():
+    assert type(snowballstemmer.stemmer("danish")).__module__ == "Stemmer"
+
+
+def test_analyzers_survive_pickling_as_whoosh_stores_them():
+    for code in ("da", "de", "und"):
+        original = analyzer(code)
+        restored = pickle.loads(pickle.dumps(original))
+        text = "Ruslands russiske droner over Ukraine-krigen"
+        assert [t.text for t in restored(text)] == [t.text for t in original(text)]
+
+
+def test_language_analysis():
+    assert stem_terms("da", "Ruslands russiske droner i Ukraine-krigen") == ["rusland", "russisk", "dron", "ukrain", "krig"]
+    assert stem_terms("de", "Die Verteidigungspartnerschaft Russlands") == ["verteidigungspartnerschaft", "russland"]
+    assert stem_terms("und", "Ruslands droner") == ["ruslands", "droner"]  # unknown language: no stemming
+    assert stem_terms("da", "30.000 soldater") == ["30.000", "soldat"]

@@ -1,0 +1,88 @@
+"""The HTTP layer in process: one error shape for every error, response models, routes."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from search import Settings
+
+
+@pytest.fixture(scope="module")
+def client(fixture_index):
+    with TestClient(create_app(Settings(index_dir=fixture_index)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def assert_error(response, status, code, field=None):
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message", "field"}
+    assert body["error"]["status"] == status and body["error"]["code"] == code
+    assert body["error"]["message"] and "Traceback" not in body["error"]["message"]
+    assert body["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "url, status, code, field",
+    [
+        ("/search?size=0", 422, "invalid_parameter", "size"),
+        ("/search?size=abc", 422, "invalid_parameter", "size"),
+        ("/search?page=-1", 422, "invalid_parameter", "page"),
+        ("/search?page=100000", 422, "invalid_parameter", "page"),
+        ("/search?sort=random", 422, "invalid_parameter", "sort"),
+        ("/search?interval=week", 422, "invalid_parameter", "interval"),
+        ("/search?from=2022-13-45", 422, "invalid_parameter", "from"),
+        ("/search?to=yesterday", 422, "invalid_parameter", "to"),
+        ("/search?from=2024&to=2023", 422, "invalid_parameter", "from"),
+        ("/search?lang=xx", 422, "invalid_parameter", "lang"),
+        ("/search?actor=atlantis", 422, "invalid_parameter", "actor"),
+        ("/search?facet_size=1000", 422, "invalid_parameter", "facet_size"),
+        ("/search?q=" + "x" * 501, 422, "invalid_parameter", "q"),
+        ("/actors?limit=0", 422, "invalid_parameter", "limit"),
+        ("/documents/unknown-id", 404, "not_found", "id"),
+        ("/documents/..%2F..%2Fetc%2Fpasswd", 404, "not_found", "id"),
+        ("/documents/da/avis-a/2023-02-10-iran-droner?include=everything", 422, "invalid_parameter", "include"),
+        ("/no/such/route", 404, "not_found", None),
+    ],
+)
+def test_every_error_has_the_one_shape(client, url, status, code, field):
+    assert_error(client.get(url), status, code, field)
+
+
+def test_wrong_method_has_the_shape_too(client):
+    assert_error(client.post("/search"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "(Putin", "Putin)", "OR", "NOT", "a OR OR b", "-", "*", "\x00", "Ærø & <b>"])
+def test_query_syntax_never_causes_a_server_error(client, q):
+    response = client.get("/search", params={"q": q})
+    assert response.status_code == 200, response.text
+
+
+def test_no_index_is_503_in_the_error_shape(tmp_path):
+    with TestClient(create_app(Settings(index_dir=tmp_path / "none"))) as c:
+        assert_error(c.get("/health"), 503, "index_unavailable")
+        assert_error(c.get("/search?q=Iran"), 503, "index_unavailable")
+
+
+def test_search_response_shape(client):
+    body = client.get("/search", params={"q": "Iran", "lang": ["da", "de"], "from": "2022"}).json()
+    assert set(body) == {"query", "total", "took_ms", "hits", "facets", "suggestion"}
+    assert body["query"]["from"] == "2022" and body["query"]["lang"] == ["da", "de"]
+    assert set(body["facets"]) == {"lang", "actor", "date"}
+    hit = body["hits"][0]
+    assert set(hit) == {"id", "title", "lang", "date", "actors", "snippet", "score", "url", "source"}
+
+
+def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
+    plain = client.get("/documents/da/avis-a/2023-06-02-nordkorea").json()
+    assert plain["url"] == "https://example.dk/nordkorea-granater" and "removed" not in plain
+    full = client.get("/documents/da/avis-a/2023-02-10-iran-droner", params={"include": "removed"}).json()
+    assert {r["reason"] for r in full["removed"]} >= {"audio_player", "consent", "caption_toggle", "agency_byline"}
+
+
+def test_openapi_documents_the_routes(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/search", "/documents/{doc_id}", "/actors", "/stats", "/health"} <= set(paths)

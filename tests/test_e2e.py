@@ -1,0 +1,99 @@
+"""End to end: corpus -> index on disk -> `python -m api` (uvicorn) on a free port -> HTTP."""
+
+import time
+
+import pytest
+
+from conftest import SAMPLE_CORPUS, Server
+from facet_oracle import expected_facets, facet_counts
+from index.build import build
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    build(SAMPLE_CORPUS, index_dir)
+    srv = Server(index_dir)
+    yield srv
+    srv.stop()
+
+
+def test_sample_corpus_answers_iran_with_hits_and_all_facets(sample_server):
+    body = sample_server.client.get("/search", params={"q": "Iran"}).json()
+    assert body["total"] >= 5 and body["hits"]
+    for facet in ("lang", "actor", "date"):
+        assert body["facets"][facet], facet
+    assert {"da", "de"} <= {v["value"] for v in body["facets"]["lang"]}
+    assert "iran" in {v["value"] for v in body["facets"]["actor"]}
+
+
+def test_danish_query_finds_german_articles_about_russia(sample_server):
+    body = sample_server.client.get("/search", params={"q": "Rusland", "lang": "de", "size": 50}).json()
+    assert body["total"] >= 5
+    assert all(h["lang"] == "de" for h in body["hits"])
+    assert all("russia" in {a["id"] for a in h["actors"]} for h in body["hits"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": ["da"], "actor": ["russia"]},
+        {"lang": ["de", "en"], "from": "2023-01", "to": "2024-12"},
+        {"actor": ["ukraine", "united-states"], "interval": "year"},
+        {"lang": ["da"], "actor": ["russia"], "from": "2022-11-14", "to": "2024-06-19", "interval": "day"},
+    ],
+)
+def test_facets_over_http_match_the_documents(server, fixture_docs, params):
+    body = server.client.get("/search", params={**params, "facet_size": 100}).json()
+    total, langs, actors, dates = expected_facets(
+        fixture_docs, lang=params.get("lang", ()), actor=params.get("actor", ()), date_from=params.get("from"),
+        date_to=params.get("to"), interval=params.get("interval", "month"),
+    )
+    assert body["total"] == total
+    assert facet_counts(body["facets"]["lang"]) == langs
+    assert facet_counts(body["facets"]["actor"]) == actors
+    assert facet_counts(body["facets"]["date"]) == dates
+
+
+def test_malformed_requests_over_http_get_the_error_shape(server):
+    for url, status in [("/search?size=0", 422), ("/search?page=-1", 422), ("/search?sort=x", 422),
+                        ("/search?from=2022-02-30", 422), ("/documents/none", 404), ("/nope", 404)]:
+        response = server.client.get(url)
+        assert response.status_code == status
+        assert set(response.json()["error"]) == {"status", "code", "message", "field"}
+    for q in ['"Putin', "(Iran OR", "OR", "NOT NOT", ")("]:
+        assert server.client.get("/search", params={"q": q}).status_code == 200
+
+
+def test_document_actors_stats_and_health(server, fixture_docs):
+    doc = server.client.get("/documents/de/blatt-x/2024-06-19-pjoengjang", params={"include": "removed"}).json()
+    assert {"kim-jong-un", "north-korea", "russia"} <= {a["id"] for a in doc["actors"]}
+    assert "comments" in {r["reason"] for r in doc["removed"]}
+    actors = server.client.get("/actors", params={"q": "Selensk"}).json()["actors"]
+    assert actors[0]["id"] == "volodymyr-zelensky"
+    assert server.client.get("/stats").json()["documents"] == len(fixture_docs)
+    assert server.client.get("/health").json()["status"] == "ok"
+
+
+def test_server_serves_a_rebuilt_index_without_restart(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / "a" / "one.txt").write_text("Rusland sender flere soldater til fronten i Ukraine, oplyser Kreml.", encoding="utf-8")
+    build(corpus, index_dir)
+    srv = Server(index_dir)
+    try:
+        before = srv.client.get("/health").json()
+        (corpus / "a" / "two.txt").write_text("Iran leverer droner til Rusland, siger amerikanske kilder.", encoding="utf-8")
+        build(corpus, index_dir)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            after = srv.client.get("/health").json()
+            if after["generation"] != before["generation"]:
+                break
+            time.sleep(0.1)
+        assert after["documents"] == 2 and after["generation"] != before["generation"]
+        assert srv.client.get("/search", params={"q": "droner"}).json()["total"] == 1
+    finally:
+        srv.stop()

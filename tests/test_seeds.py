@@ -1,0 +1,117 @@
+"""The five real seed articles, indexed: language, date, actors, no boilerplate, every paragraph once.
+
+Seed text is read from ../shared/seeds at test time and never copied here: the expectations are line
+numbers, and the patterns below describe boilerplate shapes (a toggle, a credit, a tag), not text.
+"""
+
+import re
+
+import pytest
+
+from conftest import SEEDS, needs_shared
+from index.build import build
+from search import SearchService
+
+pytestmark = needs_shared
+
+# Per seed: language, lines of article text (each must survive exactly once, in the title or the
+# text), lines that are boilerplate through and through, and expected actors and date.
+SEED_LINES = {
+    "000_511c99bb6694334b": {
+        "lang": "da", "date": "2022-11",
+        "article": [5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37],
+        "boilerplate": [3],
+        "actors": {"russia", "iran", "ukraine", "vladimir-putin"},
+    },
+    "001_d2f0c840e955032e": {
+        "lang": "de", "date": None,
+        "article": [1, *range(4, 37, 2)],
+        "boilerplate": [38, 40],
+        "actors": {"russia", "iran", "ukraine", "vladimir-putin", "ebrahim-raisi"},
+    },
+    "002_d1c431ccddf7fe16": {
+        "lang": "da", "date": None,
+        "article": [1, 2, 4, *range(5, 17)],
+        "boilerplate": [17, 18, 19],
+        "actors": {"russia", "north-korea", "iran", "china", "united-states"},
+    },
+    "003_43d62052c85c4bfa": {
+        "lang": "de", "date": None,
+        "article": list(range(1, 9)),
+        "boilerplate": [9, 10, 11],
+        "actors": {"kim-jong-un", "north-korea", "masoud-pezeshkian", "russia", "iran", "vladimir-putin"},
+    },
+    "004_4bddb78f817666cb": {
+        "lang": "de", "date": None,
+        "article": [1, 3, 5, 7, 9, 11, 13],
+        "boilerplate": list(range(29, 44, 2)),
+        "actors": {"russia", "iran", "ukraine", "john-kirby", "joe-biden", "united-kingdom"},
+    },
+}
+
+# Boilerplate inside article lines, by shape: a caption toggle and what follows it, a photo credit
+# ending a caption, a leftover tag, the date header.
+TOGGLE = re.compile(r"\s+Vis mere\s.*$")
+CREDIT = re.compile(r"\s*(?:Foto:.*|\(Arkivfoto\).*)$")
+TAG = re.compile(r"^<[^>]*>")
+MARKERS = ["Vis mere", "Foto:", "Scanpix", "Arkivfoto", "<", "css-", "source-120", "Leave a Reply", "/ritzau/",
+           "Tillad alle", "Lyt til artiklen", "Netiquette", "Reaction", "Giv redaktøren", "Redaktøren er underrettet"]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def expected_paragraph(line: str) -> str:
+    return norm(CREDIT.sub("", TOGGLE.sub("", TAG.sub("", line))))
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    report = build(SEEDS, index_dir)
+    assert report.documents == 5
+    service = SearchService(index_dir)
+    docs = {doc_id: service.document(doc_id, include_removed=True) for doc_id in SEED_LINES}
+    yield docs
+    service.close()
+
+
+@pytest.mark.parametrize("doc_id", sorted(SEED_LINES))
+def test_seed_language_date_and_actors(seeds, doc_id):
+    doc, spec = seeds[doc_id], SEED_LINES[doc_id]
+    assert doc["lang"] == spec["lang"]
+    assert doc["date"] == spec["date"]
+    assert spec["actors"] <= {a["id"] for a in doc["actors"]}
+
+
+@pytest.mark.parametrize("doc_id", sorted(SEED_LINES))
+def test_seed_article_paragraphs_survive_exactly_once(seeds, doc_id):
+    doc, spec = seeds[doc_id], SEED_LINES[doc_id]
+    lines = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8").splitlines()
+    text = norm(doc["text"])
+    for number in spec["article"]:
+        paragraph = expected_paragraph(lines[number - 1])
+        if paragraph == norm(doc["title"]) and paragraph not in text:
+            continue  # the headline became the title
+        assert text.count(paragraph) == 1, f"line {number}: {paragraph[:80]}"
+
+
+@pytest.mark.parametrize("doc_id", sorted(SEED_LINES))
+def test_seed_boilerplate_is_gone_and_explained(seeds, doc_id):
+    doc, spec = seeds[doc_id], SEED_LINES[doc_id]
+    lines = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8").splitlines()
+    cleaned = norm(doc["title"] + "\n" + doc["text"])
+    for number in spec["boilerplate"]:
+        assert norm(lines[number - 1]) not in cleaned, f"line {number}"
+    for marker in MARKERS:
+        assert marker not in cleaned, marker
+    assert doc["removed"] and all(r["reason"] for r in doc["removed"])
+
+
+def test_seed_duplicates_are_explained(seeds):
+    reasons = {doc_id: {r["reason"] for r in doc["removed"]} for doc_id, doc in seeds.items()}
+    assert {"caption_toggle", "duplicate_caption", "photo_credit", "audio_player", "consent"} <= reasons["000_511c99bb6694334b"]
+    assert {"repeated_article", "duplicate_title", "reaction_widget", "html"} <= reasons["004_4bddb78f817666cb"]
+    assert {"comments", "comment_policy"} <= reasons["003_43d62052c85c4bfa"]
+    assert {"agency_byline", "feedback", "photo_credit"} <= reasons["002_d1c431ccddf7fe16"]
