@@ -86,3 +86,12 @@ def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
 def test_openapi_documents_the_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/search", "/documents/{doc_id}", "/actors", "/stats", "/health"} <= set(paths)
+
+
+def test_cors_origins_come_from_settings(fixture_index):
+    settings = Settings(index_dir=fixture_index, cors_origins=["https://frontend.example"])
+    with TestClient(create_app(settings)) as c:
+        allowed = c.get("/health", headers={"Origin": "https://frontend.example"})
+        other = c.get("/health", headers={"Origin": "https://elsewhere.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://frontend.example"
+    assert "access-control-allow-origin" not in other.headers

@@ -165,3 +165,12 @@ def test_service_switches_to_a_new_generation_without_restart(tmp_path, fixture_
     second = service.health()
     assert second["documents"] == 2 and second["generation"] != first["generation"]
     service.close()
+
+
+def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(service):
+    result = service.search(SearchRequest(q="Nordkorae"))
+    assert result["total"] == 0
+    suggestion = result["suggestion"]
+    assert suggestion["q"] == "Nordkorea" and suggestion["total"] == service.search(SearchRequest(q="Nordkorea"))["total"] > 0
+    assert service.search(SearchRequest(q="Iran"))["suggestion"] is None
+    assert service.search(SearchRequest(q="xqzvvy"))["suggestion"] is None  # nothing close: no suggestion
