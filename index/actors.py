@@ -83,7 +83,7 @@ class Mention:
 class Gazetteer:
     actors: dict[str, Actor]
     forms: dict[tuple[str, ...], _Form] = field(default_factory=dict)
-    max_tokens: int = 1
+    longest: dict[str, int] = field(default_factory=dict)  # first token -> most tokens of a form
 
     def find(self, text: str, *, query: bool = False) -> list[Mention]:
         """Actor mentions in `text`, longest match first, left to right.
@@ -98,8 +98,12 @@ class Gazetteer:
         pending: list[tuple[Mention, _Form]] = []
         i = 0
         while i < len(toks):
+            longest = self.longest.get(words[i])
+            if longest is None:
+                i += 1
+                continue
             match = None
-            for n in range(min(self.max_tokens, len(toks) - i), 0, -1):
+            for n in range(min(longest, len(toks) - i), 0, -1):
                 form = self.forms.get(tuple(words[i : i + n]))
                 if form and _case_ok(form, toks[i + form.check].group(), query):
                     match = (n, form)
@@ -248,7 +252,7 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
             check = next((i for i, t in enumerate(toks) if fold(t) not in _ARTICLES), 0)
             claimed[key] = (actor_id, owner[actor_id])
             gazetteer.forms[key] = _Form(actor_id, _case_rule(toks[check]), check, kind, form)
-            gazetteer.max_tokens = max(gazetteer.max_tokens, len(key))
+            gazetteer.longest[key[0]] = max(gazetteer.longest.get(key[0], 0), len(key))
     return gazetteer
 
 

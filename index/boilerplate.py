@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.prefilter import FilteredPattern
+
 RULES_DIR = Path(__file__).parent / "rules"
 
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
@@ -29,11 +31,11 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinePattern:
     """A pattern for whole lines; `max_words` comes from the file that defines it."""
 
-    regex: re.Pattern[str]
+    regex: FilteredPattern
     max_words: int | None
     weight: float  # 1 for `patterns`, 0.5 for `weak`
 
@@ -43,7 +45,9 @@ class LinePattern:
         return self.regex.pattern.startswith(("^", "(?-i:^"))
 
     def search(self, text: str, words: int) -> re.Match[str] | None:
-        return self.regex.search(text) if self.max_words is None or words <= self.max_words else None
+        if self.max_words is not None and words > self.max_words:
+            return None
+        return self.regex.regex.search(text)
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,21 @@ class Kind:
     name: str
     lines: frozenset[str]
     patterns: tuple[LinePattern, ...]
-    trailing: tuple[re.Pattern[str], ...]
-    leading: tuple[re.Pattern[str], ...]
+    trailing: tuple[FilteredPattern, ...]
+    leading: tuple[FilteredPattern, ...]
     headings: frozenset[str]
     vocabulary: frozenset[str]
     section_max_lines: int
     tail: bool
     fallback: bool
 
-    def hits(self, text: str) -> float:
+    def hits(self, text: str, candidates=None) -> float:
         """How many different patterns of this kind occur in `text`; a weak pattern counts half, and a
-        pattern anchored at the line's start describes the whole line, so it decides alone."""
+        pattern anchored at the line's start describes the whole line, so it decides alone.
+        `candidates`: the only patterns that can match (see Rules.candidates); default: all."""
         words = word_count(text)
-        found = [(m.start(), m.end(), p) for p in self.patterns if (m := p.search(text, words))]
+        patterns = self.patterns if candidates is None else candidates
+        found = [(m.start(), m.end(), p) for p in patterns if (m := p.search(text, words))]
         if any(p.anchored and p.weight == 1 for _, _, p in found):
             return float("inf")
         # Patterns that match the same words are one hit (Cookie-Hinweise is not three).
@@ -89,6 +95,28 @@ class Rules:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
+        # Which patterns each required literal unlocks; patterns without one are always tried.
+        by_literal: dict[str, list[tuple[str, LinePattern]]] = {}
+        always: dict[str, list[LinePattern]] = {}
+        for kind in self.kinds:
+            for pattern in kind.patterns:
+                if pattern.regex.literals is None:
+                    always.setdefault(kind.name, []).append(pattern)
+                for literal in pattern.regex.literals or ():
+                    by_literal.setdefault(literal, []).append((kind.name, pattern))
+        object.__setattr__(self, "_literals", tuple(by_literal))
+        object.__setattr__(self, "_owners", by_literal)
+        object.__setattr__(self, "_always", always)
+
+    def candidates(self, text: str) -> dict[str, set[LinePattern]]:
+        """Per kind, the patterns that can match `text`: those whose required literals it contains.
+        One pass of cheap substring tests spares running hundreds of regexes on every line."""
+        lowered = text.lower()
+        found: dict[str, set[LinePattern]] = {name: set(patterns) for name, patterns in self._always.items()}
+        for literal in [literal for literal in self._literals if literal in lowered]:
+            for name, pattern in self._owners[literal]:
+                found.setdefault(name, set()).add(pattern)
+        return found
 
 
 # Tables that configure the cleaner instead of naming a kind of boilerplate.
@@ -119,8 +147,8 @@ def _merge(directory: Path) -> dict[str, dict]:
     return merged
 
 
-def _compile(patterns: list[str], agencies: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p.replace("{agencies}", agencies), re.IGNORECASE) for p in patterns)
+def _compile(patterns: list[str], agencies: str) -> tuple[FilteredPattern, ...]:
+    return tuple(FilteredPattern(re.compile(p.replace("{agencies}", agencies), re.IGNORECASE)) for p in patterns)
 
 
 def _line_patterns(table: dict, agencies: str) -> tuple[LinePattern, ...]:

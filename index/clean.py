@@ -29,8 +29,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # What joins the items of a share bar, menu or byline line: dots, bars, arrows, emoji, wide gaps.
 _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
+_DIGIT = re.compile(r"\d")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 
+TRAILING_CHARS = 160  # credits and agency marks at a line's end are never longer
 SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
 MEDIUM_LINE_WORDS = 40  # two different hits remove a line this long; longer ones need three
 LINK_LIKE_WORDS = 15
@@ -162,10 +164,12 @@ class _Cleaner:
             return "no_letters"
         needed = self.needed_hits(text)
         counted = line_key(_strip_counts(text))
+        candidates = self.rules.candidates(text)
         for kind in self.rules.kinds:
             if key in kind.lines or counted in kind.vocabulary:
                 return kind.name
-            if kind.hits(text) >= needed:
+            patterns = candidates.get(kind.name)
+            if patterns and kind.hits(text, patterns) >= needed:
                 return kind.name
         for kind in self.rules.kinds:
             if any(_trailing_start(pattern, text) == 0 for pattern in kind.trailing):
@@ -352,7 +356,12 @@ def _same_caption(a: str, b: str) -> bool:
 
 def _trailing_start(pattern: re.Pattern[str], text: str) -> int | None:
     """Where a match of `pattern` that ends the line begins, at the line's start or after a finished sentence."""
+    first = max(0, len(text) - TRAILING_CHARS)
+    if not pattern.search(text, first):
+        return None  # (the pattern checks its literals first: most lines end with no credit at all)
     for start in [0] + [m.end() for m in re.finditer(r"\s+", text)]:
+        if start < first:
+            continue
         if start and text[start] not in "([" and not _LEFT_CONTEXT_OK.search(text[:start].rstrip()):
             continue
         m = pattern.match(text, start)
@@ -363,6 +372,8 @@ def _trailing_start(pattern: re.Pattern[str], text: str) -> int | None:
 
 def _strip_counts(text: str) -> str:
     """Text without counters: `Kommentare (214)` -> `Kommentare`, `Gefällt mir 312` -> `Gefällt mir`."""
+    if not _DIGIT.search(text):
+        return text
     return re.sub(r"\d[\d.,]*", " ", re.sub(r"\([^()]*\d[^()]*\)", " ", text))
 
 

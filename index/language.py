@@ -30,7 +30,7 @@ LANGUAGES: dict[str, LanguageInfo] = {
 UNDETERMINED = "und"
 # Codes people and feeds write for a language we index under another code.
 ALIASES = {"nb": "no", "nn": "no", "dk": "da", "ger": "de", "deu": "de", "dan": "da", "eng": "en", "swe": "sv", "nor": "no"}
-SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 1500
 MIN_LETTERS = 3
 
 _LINGUA_NAMES = {"da": ["DANISH"], "de": ["GERMAN"], "en": ["ENGLISH"], "no": ["BOKMAL"], "sv": ["SWEDISH"], "nl": ["DUTCH"]}

@@ -7,6 +7,7 @@ restart, and requests already running finish on the old one.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from search.generation import Generation
 from search.query import MAX_QUERY_CHARS, compile_query
 from search.snippets import snippet
 from search.suggest import suggest
+
+log = logging.getLogger(__name__)
 
 RELOAD_SECONDS = 0.5
 SORTS = ("relevance", "newest", "oldest")
@@ -70,21 +73,37 @@ class SearchService:
         self._generation: Generation | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
 
     # -- generations ------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
-        """Switch to the live generation if it changed since the last look."""
+        """Switch to the live generation if it changed since the last look.
+
+        The new generation is opened while requests go on being served from the old one; one thread
+        opens it, the others do not wait for it.
+        """
         now = time.monotonic()
         if not force and now - self._checked < RELOAD_SECONDS:
             return
-        with self._lock:
-            self._checked = now
-            name = store.current_name(self.index_dir)
+        self._checked = now
+        name = store.current_name(self.index_dir)
+        if name is None or (self._generation is not None and self._generation.name == name):
+            return
+        if not self._loading.acquire(blocking=force):
+            return
+        try:
             current = self._generation
-            if name is None or (current is not None and current.name == name):
+            if current is not None and current.name == name:
                 return
-            fresh = Generation(store.generations_dir(self.index_dir) / name)
-            self._generation = fresh
+            try:
+                fresh = Generation(store.generations_dir(self.index_dir) / name)
+            except Exception:  # a generation pruned or damaged under us: keep serving the current one
+                log.exception("could not open index generation %s; still serving %s", name, current and current.name)
+                return
+            with self._lock:
+                self._generation = fresh
+        finally:
+            self._loading.release()
         if current is not None:
             current.retire()
 
