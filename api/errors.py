@@ -79,7 +79,11 @@ def install(app: FastAPI) -> None:
             response.headers[key] = value
         return response
 
-    @app.exception_handler(Exception)
-    async def _fault(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "internal server error; the fault was logged")
+    @app.middleware("http")
+    async def _fault(request: Request, call_next):
+        # Inside the CORS middleware (added after this), so a browser can read the error too.
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            return error_response(500, "internal_error", "internal server error; the fault was logged")

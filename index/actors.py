@@ -68,7 +68,6 @@ class _Form:
     case: str  # "exact" (EU), "capital" (Rusland), "any" (russiske)
     check: int  # index of the token whose case is checked
     kind: str  # name, short (counts only after a full mention), adjective or demonym
-    original: str
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,8 @@ class Gazetteer:
     def find(self, text: str, *, query: bool = False) -> list[Mention]:
         """Actor mentions in `text`, longest match first, left to right.
 
-        `query=True` reads text the way users type queries: case does not matter, and short names
-        count without a full name.
+        `query=True` reads text the way users type queries: case does not matter (except for
+        two-letter abbreviations: `EU`, not `eu`), and short names count without a full name.
         """
         toks = tokens(text)
         words = [fold(t.group()) for t in toks]
@@ -131,15 +130,13 @@ class Gazetteer:
     def complete(self, prefix: str) -> list[Actor]:
         """Actors with a label or alias that starts with `prefix` (any case, any accents)."""
         key = fold(prefix.strip())
-        if not key:
-            return list(self.actors.values())
         return [a for a in self.actors.values() if any(fold(n).startswith(key) for n in a.names)]
 
 
 def _case_ok(form: _Form, word: str, query: bool) -> bool:
-    if query or form.case == "any":
-        return True
-    return word.isupper() if form.case == "exact" else word[:1].isupper()
+    if form.case == "exact" and (not query or len(word) <= 2):
+        return word.isupper()  # in a query too, `us` and `un` are words, not the USA and the UN
+    return query or form.case == "any" or word[:1].isupper()
 
 
 def _case_rule(token: str) -> str:
@@ -251,7 +248,7 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
                 continue  # the same form twice: a name beats a demonym, which beats a short name
             check = next((i for i, t in enumerate(toks) if fold(t) not in _ARTICLES), 0)
             claimed[key] = (actor_id, owner[actor_id])
-            gazetteer.forms[key] = _Form(actor_id, _case_rule(toks[check]), check, kind, form)
+            gazetteer.forms[key] = _Form(actor_id, _case_rule(toks[check]), check, kind)
             gazetteer.longest[key[0]] = max(gazetteer.longest.get(key[0], 0), len(key))
     return gazetteer
 

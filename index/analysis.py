@@ -66,13 +66,14 @@ class SnowballStemFilter(Filter):
 
 
 @lru_cache(maxsize=None)
-def analyzer(code: str):
-    """The analyzer for a language code; unknown languages are only lower-cased, not stemmed."""
+def analyzer(code: str, stem: bool = True):
+    """The analyzer for a language code; unknown languages are only lower-cased, not stemmed.
+    `stem=False`: the words as written (lower-cased, stop words dropped), for spelling suggestions."""
     info = LANGUAGES.get(code) or LANGUAGES["und"]
     chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
     if info.stopwords:
-        chain = chain | StopFilter(stoplist=stopwords_for_language(info.stopwords))
-    if info.snowball:
+        chain = chain | StopFilter(stoplist=stopwords_for_language(info.code))
+    if info.snowball and stem:
         chain = chain | SnowballStemFilter(info.snowball)
     return chain
 

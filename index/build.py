@@ -18,7 +18,18 @@ from index.clean import clean
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
-from index.schema import ACTORS_FIELD, DATE_FIELD, ID_FIELD, LANG_FIELD, make_schema, text_field, title_field
+from index.schema import (
+    ACTOR_TERMS_FIELD,
+    ACTORS_FIELD,
+    DATE_FIELD,
+    ID_FIELD,
+    LANG_FIELD,
+    actor_term,
+    make_schema,
+    text_field,
+    title_field,
+    words_field,
+)
 from index.sources import corpus_files, read_file
 
 log = logging.getLogger(__name__)
@@ -71,10 +82,10 @@ def prepare(raw: RawDocument, gazetteer: Gazetteer, rules: Rules) -> CleanDocume
     if not doc.paragraphs:
         kinds = ", ".join(sorted({r.reason for r in doc.removed})) or "nothing"
         return Skipped(raw.source_path, "no_text", f"no article text left after cleaning (removed: {kinds})")
-    doc.lang = identify(doc.title + "\n" + doc.text, raw.lang)
+    doc.lang = identify("\n".join(doc.content), raw.lang)
     if doc.date is None:
         doc.date = date_from_timestamps([r.text for r in doc.removed if r.reason == "timestamp"])
-    doc.actors = gazetteer.count([doc.title, *doc.paragraphs])
+    doc.actors = gazetteer.count(doc.content)
     return doc
 
 
@@ -83,9 +94,11 @@ def index_fields(doc: CleanDocument) -> dict:
     fields = {
         ID_FIELD: doc.id,
         LANG_FIELD: doc.lang,
-        ACTORS_FIELD: " ".join(" ".join([m.id] * m.count) for m in doc.actors),
-        title_field(doc.lang): doc.title,
+        ACTORS_FIELD: " ".join(m.id for m in doc.actors),
+        ACTOR_TERMS_FIELD: " ".join(" ".join([actor_term(doc.lang, m.id)] * m.count) for m in doc.actors),
+        title_field(doc.lang): "" if doc.title_derived else doc.title,
         text_field(doc.lang): doc.text,
+        words_field(doc.lang): "\n".join(doc.content),
         "title": doc.title,
         "text": doc.text,
         "url": doc.url,

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
+from index.prefilter import FilteredPattern
 from index.documents import CleanDocument, RawDocument, Removal
 
 # Characters that end a sentence (a closing quote or bracket may follow).
@@ -32,6 +33,11 @@ _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ]
 _DIGIT = re.compile(r"\d")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 
+# Removal reasons the cleaner itself gives; every other reason is the name of a rule kind.
+CODE_REASONS = frozenset({
+    "html", "caption_toggle", "duplicate_caption", "breadcrumb", "menu", "duplicate_paragraph",
+    "near_duplicate_paragraph", "repeated_article", "duplicate_title",
+})
 TRAILING_CHARS = 160  # credits and agency marks at a line's end are never longer
 SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
 MEDIUM_LINE_WORDS = 40  # two different hits remove a line this long; longer ones need three
@@ -67,7 +73,8 @@ class _Cleaner:
         self.rules = rules
         self._removed: list[tuple[int, Removal]] = []
         tags = "|".join(sorted(map(re.escape, rules.html_tags), key=len, reverse=True))
-        self.tag = re.compile(rf"<\s*/?\s*(?:{tags}|[a-z]+-[a-z-]+)(?=[\s/>])[^<>]*>?|<\s*/?\s*(?:{tags})\s*>", re.I)
+        # A tag closes on its own line: `soldater er < i dag` is text, not an <i> tag.
+        self.tag = re.compile(rf"<\s*/?\s*(?:{tags}|[a-z]+-[a-z-]+)(?=[\s/>])[^<>\n]*>", re.I)
         self.block_tag = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
         labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in rules.toggle_labels)
         self.toggle = re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.I) if labels else None
@@ -145,16 +152,24 @@ class _Cleaner:
                     self.drop(m.group(0), kind.name, line.index)
                     line.text = line.text[m.end() :]
         while True:
-            cut = next(
-                ((kind, start) for kind in self.rules.kinds for pattern in kind.trailing
-                 if (start := _trailing_start(pattern, line.text)) is not None),
-                None,
-            )
+            cut = self._trailing_cut(line.text)
             if cut is None or cut[1] == 0:
                 return  # a whole line of credit or agency marks is left to classify()
             kind, start = cut
             self.drop(line.text[start:], kind.name, line.index)
             line.text = line.text[:start].rstrip()
+
+    def _trailing_cut(self, text: str) -> tuple[Kind, int] | None:
+        """The first trailing pattern that ends `text`, and where its match starts."""
+        first = max(0, len(text) - TRAILING_CHARS)
+        tail = text[first:].lower()
+        for kind in self.rules.kinds:
+            for pattern in kind.trailing:
+                if pattern.possible(tail):
+                    start = _trailing_start(pattern, text, first)
+                    if start is not None:
+                        return kind, start
+        return None
 
     # -- whole lines -----------------------------------------------------------------------
     def classify(self, text: str) -> str | None:
@@ -163,17 +178,16 @@ class _Cleaner:
         if not key and not any(ch.isalnum() for ch in text):
             return "no_letters"
         needed = self.needed_hits(text)
-        counted = line_key(_strip_counts(text))
         candidates = self.rules.candidates(text)
         for kind in self.rules.kinds:
-            if key in kind.lines or counted in kind.vocabulary:
+            if key in kind.lines:
                 return kind.name
             patterns = candidates.get(kind.name)
             if patterns and kind.hits(text, patterns) >= needed:
                 return kind.name
-        for kind in self.rules.kinds:
-            if any(_trailing_start(pattern, text) == 0 for pattern in kind.trailing):
-                return kind.name
+        cut = self._trailing_cut(text)
+        if cut and cut[1] == 0:
+            return cut[0].name
         if self.is_menu_line(text):
             return "menu"
         return self.classify_segments(text)
@@ -202,6 +216,9 @@ class _Cleaner:
         segments = [s for s in _SEGMENT_SEPARATOR.split(text) if s and s.strip(" :·")]
         if len(segments) < 2:
             return None
+        for kind in self.rules.kinds:  # a row of widget buttons: Gefällt mir 312 · Traurig 188
+            if kind.vocabulary and all(line_key(_strip_counts(s)) in kind.vocabulary for s in segments):
+                return kind.name
         kinds = [self.classify(s) for s in segments]
         if not all(k or word_count(s) <= SEGMENT_LABEL_WORDS for k, s in zip(kinds, segments)):
             return None
@@ -354,11 +371,11 @@ def _same_caption(a: str, b: str) -> bool:
     return long.startswith(short) and len(short) >= 0.5 * len(long) or short == long
 
 
-def _trailing_start(pattern: re.Pattern[str], text: str) -> int | None:
-    """Where a match of `pattern` that ends the line begins, at the line's start or after a finished sentence."""
-    first = max(0, len(text) - TRAILING_CHARS)
-    if not pattern.search(text, first):
-        return None  # (the pattern checks its literals first: most lines end with no credit at all)
+def _trailing_start(pattern: FilteredPattern, text: str, first: int) -> int | None:
+    """Where a match of `pattern` that ends the line begins (not before `first`), at the line's start
+    or after a finished sentence."""
+    if not pattern.regex.search(text, first):
+        return None
     for start in [0] + [m.end() for m in re.finditer(r"\s+", text)]:
         if start < first:
             continue
@@ -410,6 +427,11 @@ def derived_title(paragraph: str) -> str:
     return cut.rstrip(",;:–- ") + " …"
 
 
+def removal_reasons(rules: Rules | None = None) -> frozenset[str]:
+    """Every reason a removal can carry."""
+    return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds}
+
+
 def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
     """Clean one raw article. The result may have no paragraphs: then it has no article text."""
     cleaner = _Cleaner(rules or load_rules())
@@ -435,7 +457,8 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
         title = " ".join(headline.text.split())
     cleaner.deduplicate([x for x in lines if x is not headline], title)
     paragraphs = [" ".join(x.text.split()) for x in lines if x.kept and x is not headline]
-    if title is None:
+    derived = title is None
+    if derived:
         title = derived_title(paragraphs[0]) if paragraphs else ""
     return CleanDocument(
         id=raw.id,
@@ -447,4 +470,5 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
         url=raw.url,
         source=raw.source,
         lang=raw.lang or "und",
+        title_derived=derived,
     )

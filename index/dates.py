@@ -52,7 +52,7 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not MIN_YEAR <= self.year <= dt.date.today().year + 1:
+        if not 1 <= self.year <= 9999:
             raise ValueError(f"year {self.year} out of range")
         if self.month is None and self.day is not None:
             raise ValueError("a day needs a month")
@@ -69,10 +69,6 @@ class PartialDate:
             raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in m.groups())
         return cls(year, month, day)
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
 
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
@@ -96,11 +92,17 @@ class PartialDate:
         return "-".join(parts)
 
 
-def _make(year: str, month: str | int, day: str | None) -> PartialDate | None:
+def plausible(date: PartialDate) -> bool:
+    """A publication date this product can believe: from MIN_YEAR to next year."""
+    return MIN_YEAR <= date.year <= dt.date.today().year + 1
+
+
+def _make(year: str, month: str | int | None, day: str | None) -> PartialDate | None:
     try:
-        return PartialDate(int(year), int(month), int(day) if day else None)
+        date = PartialDate(int(year), int(month) if month else None, int(day) if day else None)
     except ValueError:
         return None
+    return date if plausible(date) else None
 
 
 def parse_metadata_date(value: object) -> PartialDate | None:
@@ -110,17 +112,11 @@ def parse_metadata_date(value: object) -> PartialDate | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return PartialDate(value.year, value.month, value.day)
+        return _make(value.year, value.month, value.day)
     text = str(value).strip()
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+(?:Z|[+-][\d:]+)?)?", text)
     if m:
-        year, month, day = m.groups()
-        if month is None:
-            try:
-                return PartialDate(int(year))
-            except ValueError:
-                return None
-        return _make(year, month, day)
+        return _make(*m.groups())
     return find_date(text)
 
 

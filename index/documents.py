@@ -61,7 +61,13 @@ class CleanDocument:
     actors: list[ActorMention] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
+    title_derived: bool = False  # the title is the first sentence, not a headline of its own
 
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def content(self) -> list[str]:
+        """The headline (when the title is one) and the paragraphs: each piece of text once."""
+        return self.paragraphs if self.title_derived else [self.title, *self.paragraphs]

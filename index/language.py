@@ -12,19 +12,19 @@ class LanguageInfo:
     code: str
     label: str
     snowball: str | None  # Snowball algorithm name; None: no stemming
-    stopwords: str | None  # Whoosh stop-word list
+    stopwords: bool  # Whoosh has a stop-word list for this code
 
 
 LANGUAGES: dict[str, LanguageInfo] = {
     info.code: info
     for info in (
-        LanguageInfo("da", "Danish", "danish", "da"),
-        LanguageInfo("de", "German", "german", "de"),
-        LanguageInfo("en", "English", "english", "en"),
-        LanguageInfo("no", "Norwegian", "norwegian", "no"),
-        LanguageInfo("sv", "Swedish", "swedish", "sv"),
-        LanguageInfo("nl", "Dutch", "dutch", "nl"),
-        LanguageInfo("und", "Undetermined", None, None),
+        LanguageInfo("da", "Danish", "danish", True),
+        LanguageInfo("de", "German", "german", True),
+        LanguageInfo("en", "English", "english", True),
+        LanguageInfo("no", "Norwegian", "norwegian", True),
+        LanguageInfo("sv", "Swedish", "swedish", True),
+        LanguageInfo("nl", "Dutch", "dutch", True),
+        LanguageInfo("und", "Undetermined", None, False),
     )
 }
 UNDETERMINED = "und"

@@ -82,9 +82,5 @@ class FilteredPattern:
     def possible(self, lowered: str) -> bool:
         return self._any_literal is None or self._any_literal.search(lowered) is not None
 
-    def search(self, text: str, pos: int = 0, lowered: str | None = None) -> re.Match[str] | None:
-        low = lowered if lowered is not None else text[pos:].lower()
-        return self.regex.search(text, pos) if self.possible(low) else None
-
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.regex.match(text, pos)

@@ -12,8 +12,15 @@ TITLE_BOOST = 2.0
 ID_FIELD = "id"
 LANG_FIELD = "lang"
 DATE_FIELD = "date"  # YYYY, YYYY-MM or YYYY-MM-DD; absent when undated
-ACTORS_FIELD = "actors"  # actor ids, repeated once per mention so that BM25 sees how often
+ACTORS_FIELD = "actors"  # actor ids, for facets and filters
+ACTOR_TERMS_FIELD = "actor_terms"  # `lang:actor`, once per mention, for queries: BM25 sees how often
 STORED_FIELDS = ("title", "text", "url", "source", "source_path", "actor_mentions", "removed")
+
+
+def actor_term(lang: str, actor: str) -> str:
+    """The query term for documents in `lang` that mention `actor`. Keeping the language in the term
+    lets a per-language query match actors only in its own documents."""
+    return f"{lang}:{actor}"
 
 
 def title_field(lang: str) -> str:
@@ -24,17 +31,24 @@ def text_field(lang: str) -> str:
     return f"text_{lang}"
 
 
+def words_field(lang: str) -> str:
+    """Unstemmed words of a document's title and text: the vocabulary spelling suggestions use."""
+    return f"words_{lang}"
+
+
 def make_schema() -> Schema:
     """Per-language title and text fields, each with that language's analyzer, plus facet fields."""
     fields = {
         ID_FIELD: ID(unique=True, stored=True),
         LANG_FIELD: ID(stored=True),
         DATE_FIELD: ID(stored=True),
-        ACTORS_FIELD: KEYWORD(scorable=True, lowercase=False, commas=False),
+        ACTORS_FIELD: KEYWORD(lowercase=False, commas=False),
+        ACTOR_TERMS_FIELD: KEYWORD(scorable=True, lowercase=False, commas=False),
     }
     for name in STORED_FIELDS:
         fields[name] = STORED()
     for code in LANGUAGES:
         fields[title_field(code)] = TEXT(analyzer=analyzer(code), field_boost=TITLE_BOOST, phrase=True)
         fields[text_field(code)] = TEXT(analyzer=analyzer(code), phrase=True)
+        fields[words_field(code)] = TEXT(analyzer=analyzer(code, stem=False), phrase=False)
     return Schema(**fields)

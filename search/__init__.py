@@ -2,6 +2,10 @@
 
 from index.settings import Settings
 from search.errors import IndexUnavailable, InvalidParameter, NotFound, SearchError
-from search.service import SearchRequest, SearchService
+from search.query import MAX_QUERY_CHARS
+from search.service import MAX_FACET_SIZE, MAX_SIZE, SearchRequest, SearchService
 
-__all__ = ["IndexUnavailable", "InvalidParameter", "NotFound", "SearchError", "SearchRequest", "SearchService", "Settings"]
+__all__ = [
+    "IndexUnavailable", "InvalidParameter", "MAX_FACET_SIZE", "MAX_QUERY_CHARS", "MAX_SIZE", "NotFound",
+    "SearchError", "SearchRequest", "SearchService", "Settings",
+]

@@ -29,7 +29,6 @@ class Generation:
         self._retired = False
         with self.index.searcher() as searcher:
             self.facets = FacetArrays(searcher.reader())
-        self.langs = list(self.facets.langs)
 
     def searcher(self):
         """This thread's searcher."""

@@ -2,12 +2,14 @@
 
 Syntax: words are ANDed; `"exact phrase"`, `a OR b`, `-word` / `NOT word`, `prefix*`, `( … )`.
 The parser never fails: an unbalanced quote runs to the end, an unbalanced parenthesis closes at the
-end, a stray `)` and an operator without an operand are ignored.
+end, a stray `)` and an operator without an operand are ignored, and brackets nested deeper than
+MAX_DEPTH are read as plain grouping of what follows.
 
 A document lives in one language's fields (`title_da`, `text_da` …), so a query is compiled once per
-language with that language's analyzer — a stop word of one language is skipped there only — and
-the per-language queries are ORed. A word or phrase that names an actor (`Rusland`, `Putins`,
-`"Det Hvide Hus"`) also matches documents that mention the actor, whatever their language.
+language with that language's analyzer and the per-language queries are ORed. A stop word of one
+language is ignored there only. A word, or a run of words, that names an actor (`Rusland`, `Putins`,
+`Kim Jong Un`) also matches documents that mention the actor, whatever their language; a quoted
+phrase stays exact.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from index.actors import Gazetteer
-from index.analysis import analyzer
-from index.schema import ACTORS_FIELD, LANG_FIELD, text_field, title_field
+from index.analysis import stem_terms
+from index.schema import ACTOR_TERMS_FIELD, LANG_FIELD, actor_term, text_field, title_field
 
 MAX_QUERY_CHARS = 500
+MAX_DEPTH = 20
 ACTOR_BOOST = 0.6  # an actor match weighs a little less than the word itself in the text
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
 _EDGE_PUNCTUATION = ".,;:!?»«„“”‘’'`´"
@@ -37,7 +40,6 @@ class Word:
 @dataclass
 class Phrase:
     text: str
-    actor: str | None = None
 
 
 @dataclass
@@ -70,6 +72,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _TOKEN.findall(text)
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -98,29 +101,34 @@ class _Parser:
         return _join(And, nodes)
 
     def unary(self) -> Node | None:
-        token = self.peek()
-        if token in ("NOT", "AND"):
-            self.pos += 1
-            if token == "AND":
-                return None
-            operand = self.unary() if self.peek() not in (None, ")", "OR") else None
-            return Not(operand) if operand else None
-        if token.startswith("-"):
-            if len(token) > 1:
-                self.tokens[self.pos] = token[1:]
-            else:
+        """Negations (`NOT`, `-`, any number of them) before an atom; `AND` is the default anyway."""
+        negated = False
+        while (token := self.peek()) is not None:
+            if token in ("NOT", "AND"):
+                negated ^= token == "NOT"
                 self.pos += 1
-                if self.peek() in (None, ")", "OR"):
-                    return None
-            operand = self.unary()
-            return Not(operand) if operand else None
-        return self.atom()
+            elif token.startswith("-"):
+                negated = not negated
+                if len(token) > 1:
+                    self.tokens[self.pos] = token[1:]
+                else:
+                    self.pos += 1
+            else:
+                break
+        if self.peek() in (None, ")", "OR"):
+            return None
+        node = self.atom()
+        return Not(node) if negated and node else node
 
     def atom(self) -> Node | None:
         token = self.tokens[self.pos]
         self.pos += 1
         if token == "(":
+            if self.depth >= MAX_DEPTH:
+                return None  # read what follows as if this bracket were not there
+            self.depth += 1
             node = self.expr()
+            self.depth -= 1
             if self.peek() == ")":
                 self.pos += 1
             return node
@@ -154,10 +162,7 @@ def parse(text: str) -> Node | None:
 
 
 def mark_actors(node: Node | None, gazetteer: Gazetteer) -> Node | None:
-    """Mark words, word runs and phrases that name an actor, as a whole."""
-    if isinstance(node, Phrase):
-        node.actor = _whole_actor(node.text, gazetteer)
-        return node
+    """Mark words and runs of words that name an actor as a whole."""
     if isinstance(node, Word):
         return mark_actors(And([node]), gazetteer) if not node.prefix else node
     if isinstance(node, Not):
@@ -179,13 +184,6 @@ def mark_actors(node: Node | None, gazetteer: Gazetteer) -> Node | None:
                 out.append(mark_actors(child, gazetteer))
         return out[0] if len(out) == 1 else And(out)
     return node
-
-
-def _whole_actor(text: str, gazetteer: Gazetteer) -> str | None:
-    mentions = gazetteer.find(text, query=True)
-    if len(mentions) == 1 and text[: mentions[0].start].strip(" \"'") == "" and _tail_ok(text[mentions[0].end :]):
-        return mentions[0].actor
-    return None
 
 
 def _tail_ok(rest: str) -> bool:
@@ -235,12 +233,8 @@ class Highlight:
     actors: set[str] = field(default_factory=set)
 
 
-def _terms(lang: str, text: str) -> list[str]:
-    return [t.text for t in analyzer(lang)(text)]
-
-
 def _text_query(lang: str, text: str) -> wq.Query | None:
-    terms = _terms(lang, text)
+    terms = stem_terms(lang, text)
     if not terms:
         return None
     fields = (title_field(lang), text_field(lang))
@@ -249,29 +243,27 @@ def _text_query(lang: str, text: str) -> wq.Query | None:
     return wq.Or([wq.Phrase(f, terms) for f in fields])
 
 
-def _with_actor(q: wq.Query | None, actor: str | None) -> wq.Query | None:
+def _with_actor(q: wq.Query | None, lang: str, actor: str | None) -> wq.Query | None:
     if actor is None:
         return q
-    actor_q = wq.Term(ACTORS_FIELD, actor, boost=ACTOR_BOOST)
+    actor_q = wq.Term(ACTOR_TERMS_FIELD, actor_term(lang, actor), boost=ACTOR_BOOST)
     return actor_q if q is None else wq.Or([q, actor_q])
 
 
 def _compile(node: Node, lang: str) -> wq.Query | None:
-    """The Whoosh query for `node` in one language; None means "no constraint" (only stop words)."""
+    """The Whoosh query for `node` in one language; None: ignored here (only stop words)."""
     if isinstance(node, Word):
         if node.prefix:
             prefix = node.text.lower()
             return wq.Or([wq.Prefix(title_field(lang), prefix), wq.Prefix(text_field(lang), prefix)])
-        return _with_actor(_text_query(lang, node.text), node.actor)
+        return _with_actor(_text_query(lang, node.text), lang, node.actor)
     if isinstance(node, Phrase):
-        return _with_actor(_text_query(lang, node.text), node.actor)
+        return _text_query(lang, node.text)
     if isinstance(node, Group):
-        return _with_actor(_text_query(lang, " ".join(w.text for w in node.words)), node.actor)
+        return _with_actor(_text_query(lang, " ".join(w.text for w in node.words)), lang, node.actor)
     if isinstance(node, Or):
-        parts = [_compile(n, lang) for n in node.nodes]
-        if any(p is None for p in parts):
-            return None  # one alternative has no constraint in this language, so neither has the OR
-        return wq.Or(parts)
+        parts = [p for p in (_compile(n, lang) for n in node.nodes) if p is not None]
+        return _join_query(wq.Or, parts)
     if isinstance(node, Not):
         inner = _compile(node.node, lang)
         return wq.Not(inner) if inner is not None else None
@@ -279,13 +271,20 @@ def _compile(node: Node, lang: str) -> wq.Query | None:
         parts = [p for p in (_compile(n, lang) for n in node.nodes) if p is not None]
         positive = [p for p in parts if not isinstance(p, wq.Not)]
         negative = [p.query for p in parts if isinstance(p, wq.Not)]
-        if not positive and not negative:
+        if not positive and not any(isinstance(n, Not) for n in node.nodes):
             return None
-        base = wq.And(positive) if len(positive) > 1 else positive[0] if positive else wq.Every()
+        # Only negations: every document of this language but those.
+        base = _join_query(wq.And, positive) or wq.Term(LANG_FIELD, lang, boost=0.0)
         for neg in negative:
             base = wq.AndNot(base, neg)
         return base
     raise TypeError(node)
+
+
+def _join_query(cls, parts: list[wq.Query]) -> wq.Query | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else cls(parts)
 
 
 def _collect(node: Node, highlight: Highlight, langs: list[str], negated: bool = False) -> None:
@@ -300,16 +299,16 @@ def _collect(node: Node, highlight: Highlight, langs: list[str], negated: bool =
             return
         text = " ".join(w.text for w in node.words) if isinstance(node, Group) else node.text
         for lang in langs:
-            highlight.stems.setdefault(lang, set()).update(_terms(lang, text))
-        if node.actor:
-            highlight.actors.add(node.actor)
+            highlight.stems.setdefault(lang, set()).update(stem_terms(lang, text))
+        actor = getattr(node, "actor", None)
+        if actor:
+            highlight.actors.add(actor)
 
 
 @dataclass
 class CompiledQuery:
     query: wq.Query | None  # None: match every document
     highlight: Highlight
-    actors: set[str]  # actors the query names
 
 
 def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> CompiledQuery:
@@ -319,13 +318,7 @@ def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> Compiled
         tree = And([tree])  # every document but those
     highlight = Highlight()
     if tree is None:
-        return CompiledQuery(None, highlight, set())
+        return CompiledQuery(None, highlight)
     _collect(tree, highlight, langs)
-    branches = []
-    for lang in langs:
-        q = _compile(tree, lang)
-        if q is None:
-            continue
-        branches.append(wq.Require(q, wq.Term(LANG_FIELD, lang)))
-    compiled = wq.Or(branches) if len(branches) > 1 else branches[0] if branches else wq.NullQuery
-    return CompiledQuery(compiled, highlight, set(highlight.actors))
+    branches = [q for q in (_compile(tree, lang) for lang in langs) if q is not None]
+    return CompiledQuery(_join_query(wq.Or, branches) or wq.NullQuery, highlight)

@@ -20,7 +20,7 @@ import numpy as np
 from index import store
 from index.actors import Gazetteer, load_gazetteer
 from index.dates import PartialDate
-from index.language import LANGUAGES
+from index.language import LANGUAGES, normalise_code
 from search.errors import IndexUnavailable, InvalidParameter, NotFound
 from search.facets import INTERVALS, UNDATED, DateRange
 from search.generation import Generation
@@ -62,8 +62,39 @@ def _date(value: str | None, name: str) -> PartialDate | None:
 
 
 def _range(low: int, high: int, value: int, name: str) -> None:
-    if not low <= value <= high:
-        raise InvalidParameter(f"{name} must be between {low} and {high}", name)
+    if value < low:
+        raise InvalidParameter(f"{name} must be at least {low}", name)
+    if value > high:
+        raise InvalidParameter(f"{name} must be at most {high}", name)
+
+
+class _Selection:
+    """The documents a query matches, and the filter masks over them that the facets combine."""
+
+    def __init__(self, gen: Generation, query, req: SearchRequest, window: DateRange) -> None:
+        facets = gen.facets
+        self.facets = facets
+        if query is None:
+            docs = facets.all_docs()
+        else:
+            docs = np.fromiter(gen.searcher().docs_for_query(query), dtype=np.int64)
+            docs = docs[facets.live[docs]]
+        everything = np.ones(len(docs), dtype=bool)
+        self.docs = docs
+        self.lang = facets.lang_mask(docs, req.lang) if req.lang else everything
+        self.actor = facets.actor_mask(docs, req.actor) if req.actor else everything
+        self.date = facets.date_mask(docs, window) if window.active else everything
+        self.matching = docs[self.lang & self.actor & self.date]
+
+    # Multi-select facets count with every filter but their own; drill-down counts with all.
+    def lang_counts(self) -> dict[str, int]:
+        return self.facets.lang_counts(self.docs[self.actor & self.date])
+
+    def date_counts(self, interval: str) -> dict[str, int]:
+        return self.facets.date_counts(self.docs[self.lang & self.actor], interval)
+
+    def actor_counts(self) -> dict[str, int]:
+        return self.facets.actor_counts(self.matching)
 
 
 class SearchService:
@@ -89,8 +120,8 @@ class SearchService:
         name = store.current_name(self.index_dir)
         if name is None or (self._generation is not None and self._generation.name == name):
             return
-        if not self._loading.acquire(blocking=force):
-            return
+        if not self._loading.acquire(blocking=force or self._generation is None):
+            return  # another thread is opening it; serve the current one meanwhile
         try:
             current = self._generation
             if current is not None and current.name == name:
@@ -109,11 +140,22 @@ class SearchService:
 
     @contextmanager
     def _use(self) -> Iterator[Generation]:
-        self.refresh()
-        with self._lock:
-            generation = self._generation.acquire() if self._generation else None
-        if generation is None:
-            raise IndexUnavailable(f"no index has been built in {self.index_dir} yet; run newsfacet-index")
+        """The live generation, held for one request. If this thread's searcher cannot be opened (the
+        generation was pruned by later builds before this server looked), look again once."""
+        for retry in (False, True):
+            self.refresh(force=retry)
+            with self._lock:
+                generation = self._generation.acquire() if self._generation else None
+            if generation is None:
+                raise IndexUnavailable(f"no index has been built in {self.index_dir} yet; run newsfacet-index")
+            try:
+                generation.searcher()
+                break
+            except Exception:
+                generation.release()
+                if retry:
+                    raise
+                log.warning("could not open a searcher on generation %s; looking for a newer one", generation.name)
         try:
             yield generation
         finally:
@@ -129,10 +171,14 @@ class SearchService:
     def _validate(self, req: SearchRequest) -> tuple[DateRange, str]:
         if len(req.q) > MAX_QUERY_CHARS:
             raise InvalidParameter(f"q must be at most {MAX_QUERY_CHARS} characters", "q")
+        codes = []
         for code in req.lang:
-            if code not in LANGUAGES:
-                known = ", ".join(LANGUAGES)
-                raise InvalidParameter(f"unknown language {code!r}; known: {known}", "lang")
+            known = code if code in LANGUAGES else normalise_code(code)  # nb -> no, de-AT -> de
+            if known is None:
+                raise InvalidParameter(f"unknown language {code!r}; known: {', '.join(LANGUAGES)}", "lang")
+            codes.append(known)
+        req.lang = list(dict.fromkeys(codes))
+        req.actor = list(dict.fromkeys(req.actor))
         for actor in req.actor:
             if actor not in self.gazetteer.actors:
                 raise InvalidParameter(f"unknown actor {actor!r}; GET /actors lists them", "actor")
@@ -154,62 +200,48 @@ class SearchService:
         started = time.perf_counter()
         window, sort = self._validate(req)
         with self._use() as gen:
-            facets = gen.facets
             searcher = gen.searcher()
-            compiled = compile_query(req.q, gen.langs, self.gazetteer)
-            if compiled.query is None:
-                docs = facets.all_docs()
-            else:
-                docs = np.fromiter(searcher.docs_for_query(compiled.query), dtype=np.int64)
-                docs = docs[facets.live[docs]]
-            keep_lang = facets.lang_mask(docs, req.lang) if req.lang else np.ones(len(docs), dtype=bool)
-            keep_actor = facets.actor_mask(docs, req.actor) if req.actor else np.ones(len(docs), dtype=bool)
-            keep_date = facets.date_mask(docs, window) if window.active else np.ones(len(docs), dtype=bool)
-            matching = docs[keep_lang & keep_actor & keep_date]
-
+            compiled = compile_query(req.q, gen.facets.langs, self.gazetteer)
+            found = _Selection(gen, compiled.query, req, window)
             start = (req.page - 1) * req.size
-            if sort == "relevance" and compiled.query is not None and len(matching):
-                allowed = None if len(matching) == len(docs) else set(matching.tolist())
+            if sort == "relevance" and compiled.query is not None and len(found.matching):
+                allowed = None if len(found.matching) == len(found.docs) else set(found.matching.tolist())
                 results = searcher.search(compiled.query, filter=allowed, limit=start + req.size)
                 page = [(hit.docnum, hit.score) for hit in results[start : start + req.size]]
             else:
-                ordered = facets.by_date(matching, newest_first=sort != "oldest")
+                ordered = gen.facets.by_date(found.matching, newest_first=sort != "oldest")
                 page = [(int(d), None) for d in ordered[start : start + req.size]]
-
-            hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight, gen) for d, score in page]
+            hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) for d, score in page]
             result = {
                 "query": {
                     "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
                     "to": req.date_to, "sort": sort, "page": req.page, "size": req.size,
                 },
-                "total": int(len(matching)),
+                "total": int(len(found.matching)),
                 "hits": hits,
                 "facets": {
-                    "lang": self._lang_facet(facets.lang_counts(docs[keep_actor & keep_date]), req.lang),
-                    "actor": self._actor_facet(facets.actor_counts(matching), req.actor, req.facet_size),
-                    "date": self._date_facet(facets.date_counts(docs[keep_lang & keep_actor], req.interval), window),
+                    "lang": self._lang_facet(found.lang_counts(), req.lang),
+                    "actor": self._actor_facet(found.actor_counts(), req.actor, req.facet_size),
+                    "date": self._date_facet(found.date_counts(req.interval), window),
                 },
                 "suggestion": None,
             }
-            if compiled.query is not None and len(matching) < SUGGEST_BELOW:
-                found = suggest(req.q, searcher.reader(), gen.langs, self.gazetteer,
-                                lambda text: self._count(text, gen))
-                if found:
-                    result["suggestion"] = {"q": found[0], "total": found[1]}
+            if compiled.query is not None and len(found.matching) < SUGGEST_BELOW:
+                def count(text: str) -> int:
+                    query = compile_query(text, gen.facets.langs, self.gazetteer).query
+                    return len(_Selection(gen, query, req, window).matching)
+
+                better = suggest(req.q, searcher.reader(), gen.facets.langs, self.gazetteer, count)
+                if better:
+                    result["suggestion"] = {"q": better[0], "total": better[1]}
         result["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return result
-
-    def _count(self, text: str, gen: Generation) -> int:
-        compiled = compile_query(text, gen.langs, self.gazetteer)
-        if compiled.query is None:
-            return int(gen.facets.live.sum())
-        return sum(1 for d in gen.searcher().docs_for_query(compiled.query) if gen.facets.live[d])
 
     def _actor_ref(self, actor_id: str) -> dict:
         actor = self.gazetteer.actors.get(actor_id)
         return {"id": actor_id, "label": actor.label if actor else actor_id}
 
-    def _hit(self, stored: dict, score: float | None, highlight, gen: Generation) -> dict:
+    def _hit(self, stored: dict, score: float | None, highlight) -> dict:
         return {
             "id": stored["id"],
             "title": stored["title"],

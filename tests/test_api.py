@@ -95,3 +95,9 @@ def test_cors_origins_come_from_settings(fixture_index):
         other = c.get("/health", headers={"Origin": "https://elsewhere.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://frontend.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_empty_form_fields_mean_no_filter(client):
+    body = client.get("/search?q=&lang=&actor=&from=&to=").json()
+    assert body["total"] == client.get("/search").json()["total"] > 0
+    assert body["query"]["lang"] == [] and body["query"]["from"] is None

@@ -10,7 +10,9 @@ import pytest
 from conftest import FIXTURE_CORPUS, REPO
 from index import store
 from index.build import BuildError, build
+from index import cli
 from index.cli import main
+from search import SearchRequest, SearchService
 
 
 def write(path, text):
@@ -106,3 +108,53 @@ def test_rebuild_script_runs_from_a_checkout(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["documents"] == 2
+
+
+class FakeStream:
+    def __init__(self, tty):
+        self.tty, self.written = tty, []
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.written.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_progress_line_on_a_terminal_and_in_a_log(monkeypatch):
+    clock = iter([0.0, 0.05, 0.2, 0.3, 10.0, 10.1, 20.0])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    terminal = cli.ProgressLine(FakeStream(tty=True))
+    for done in (1, 2, 3, 4):
+        terminal(done, 4, done)
+    assert terminal.stream.written[0].startswith("\rindexing: 2/4 files (50%)")
+    assert terminal.stream.written[-1].endswith("\n") and "4/4 files (100%)" in terminal.stream.written[-1]
+
+    clock = iter([0.0, 1.0, 2.0])
+    log = cli.ProgressLine(FakeStream(tty=False))
+    log(1, 2, 1)
+    log(2, 2, 2)
+    assert log.stream.written == []  # a short build prints no progress into a log
+
+
+def test_an_actors_file_reaches_the_build_and_the_service(tmp_path):
+    corpus = tmp_path / "c"
+    write(corpus / "a.txt", "Orkestret Wagner Philharmonie gav koncert i aftes, og publikum jublede længe bagefter.")
+    extra = tmp_path / "actors.toml"
+    extra.write_text(
+        '[[actor]]\nid = "wagner-philharmonie"\ntype = "organisation"\n'
+        'labels = { en = "Wagner Philharmonie", da = "Wagner Philharmonie", de = "Wagner Philharmonie" }\n',
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "i"
+    assert main(["--corpus", str(corpus), "--index", str(index_dir), "--actors-file", str(extra), "--quiet"]) == 0
+    service = SearchService(index_dir, actors_file=str(extra))
+    assert service.actors("Wagner P")[0] == {
+        "id": "wagner-philharmonie", "label": "Wagner Philharmonie", "type": "organisation", "count": 1,
+        "labels": {"en": "Wagner Philharmonie", "da": "Wagner Philharmonie", "de": "Wagner Philharmonie"},
+    }
+    assert service.search(SearchRequest(actor=["wagner-philharmonie"]))["total"] == 1
+    service.close()

@@ -1,6 +1,8 @@
 """SearchService over a real Whoosh index built from the fixture corpus."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from facet_oracle import expected_facets, facet_counts
 from index.analysis import stem_terms
@@ -174,3 +176,54 @@ def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(service):
     assert suggestion["q"] == "Nordkorea" and suggestion["total"] == service.search(SearchRequest(q="Nordkorea"))["total"] > 0
     assert service.search(SearchRequest(q="Iran"))["suggestion"] is None
     assert service.search(SearchRequest(q="xqzvvy"))["suggestion"] is None  # nothing close: no suggestion
+
+
+def test_language_codes_are_normalised(service):
+    result = service.search(SearchRequest(lang=["nb", "DE", "de"]))
+    assert result["query"]["lang"] == ["no", "de"]
+
+
+def test_date_bounds_may_lie_outside_the_corpus(service, fixture_docs):
+    dated = sum(d.date is not None for d in fixture_docs.values())
+    assert service.search(SearchRequest(date_from="1900", date_to="2100"))["total"] == dated
+    assert service.search(SearchRequest(date_to="1985"))["total"] == 0
+
+
+def test_repeated_actor_values_count_once(service):
+    result = service.search(SearchRequest(actor=["iran", "iran"], facet_size=100))
+    assert result["query"]["actor"] == ["iran"]
+    assert [v["value"] for v in result["facets"]["actor"]].count("iran") == 1
+
+
+def test_suggestions_respect_filters_and_never_correct_stop_words(service):
+    assert service.search(SearchRequest(q="Nordkorae", lang=["no"]))["suggestion"] is None  # no hits there either
+    filtered = service.search(SearchRequest(q="Nordkorae", lang=["da"]))["suggestion"]
+    assert filtered["total"] == service.search(SearchRequest(q="Nordkorea", lang=["da"]))["total"] > 0
+    assert service.search(SearchRequest(q="the"))["suggestion"] is None
+    word = service.search(SearchRequest(q="sanktionerne Irn"))["suggestion"]
+    assert word["q"] == "sanktionerne Iran"
+
+
+def test_actor_counts_do_not_count_a_derived_title_twice(fixture_docs):
+    derived = [d for d in fixture_docs.values() if d.title_derived]
+    assert derived
+    for doc in derived:
+        assert doc.content == doc.paragraphs
+
+
+QUERY_PARTS = st.sampled_from(
+    ["Iran", "Rusland", "og", "der", "the", "OR", "AND", "NOT", "-", "(", ")", '"', "*", "Kim", "Jong", "Un",
+     "Det", "Hvide", "Hus", "droner", "russ*", "xq", "«", "\x00", "ß", "UN", "us"]
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(QUERY_PARTS | st.text(max_size=8), max_size=40), lang=st.lists(st.sampled_from(["da", "de", "en"]), max_size=2))
+def test_any_query_text_is_answered(service, parts, lang):
+    result = service.search(SearchRequest(q=" ".join(parts)[:500], lang=lang))
+    assert result["total"] >= len(result["hits"])
+
+
+def test_deeply_nested_and_negated_queries_are_answered(service):
+    for q in ["(" * 250 + "Iran" + ")" * 250, "-" * 499 + "x", "NOT " * 120 + "Iran", '"' * 300]:
+        service.search(SearchRequest(q=q[:500]))

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from api.dependencies import get_service
 from api.errors import error_responses
 from api.models import ActorsResponse
-from search import SearchService
-from search.service import MAX_SIZE
+from search import MAX_SIZE, SearchService
 
 router = APIRouter(tags=["actors"])
 

@@ -9,12 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from api.dependencies import get_service
 from api.errors import error_responses
 from api.models import SearchResponse
-from search import SearchRequest, SearchService
-from search.service import MAX_FACET_SIZE, MAX_SIZE
-from search.query import MAX_QUERY_CHARS
+from search import MAX_FACET_SIZE, MAX_QUERY_CHARS, MAX_SIZE, SearchRequest, SearchService
 
 router = APIRouter(tags=["search"])
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty = no bound, as an empty form field sends
 
 
 @router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503))
@@ -35,7 +33,7 @@ def search(
     `actor` is drill-down (its counts apply every filter)."""
     return service.search(
         SearchRequest(
-            q=q, lang=lang, actor=actor, date_from=date_from, date_to=date_to, sort=sort,
-            page=page, size=size, facet_size=facet_size, interval=interval,
+            q=q, lang=[v for v in lang if v], actor=[v for v in actor if v], date_from=date_from or None,
+            date_to=date_to or None, sort=sort, page=page, size=size, facet_size=facet_size, interval=interval,
         )
     )
