@@ -1,7 +1,9 @@
 """End to end: corpus -> index on disk -> `python -m api` (uvicorn) on a free port -> HTTP."""
 
+import threading
 import time
 
+import httpx
 import pytest
 
 from conftest import SAMPLE_CORPUS, Server
@@ -97,3 +99,40 @@ def test_server_serves_a_rebuilt_index_without_restart(tmp_path):
         assert srv.client.get("/search", params={"q": "droner"}).json()["total"] == 1
     finally:
         srv.stop()
+
+
+def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    for i in range(20):
+        path = corpus / f"d{i % 4}" / f"{i}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Rusland og Iran indgår aftale nummer {i} om droner og missiler, oplyser Kreml.", encoding="utf-8")
+    build(corpus, index_dir)
+    srv = Server(index_dir)
+    failures, answered, stop = [], [0], threading.Event()
+
+    def hammer():
+        with httpx.Client(base_url=srv.url, timeout=10) as client:
+            while not stop.is_set():
+                for params in ({"q": "droner"}, {"actor": "iran", "lang": "da"}, {"q": "Rusland OR Iran", "sort": "newest"}):
+                    response = client.get("/search", params=params)
+                    answered[0] += 1
+                    if response.status_code != 200:
+                        failures.append((response.status_code, response.text[:200]))
+
+    workers = [threading.Thread(target=hammer) for _ in range(2)]
+    try:
+        for w in workers:
+            w.start()
+        generations = {srv.client.get("/health").json()["generation"]}
+        for _ in range(2):
+            time.sleep(0.5)
+            generations.add(build(corpus, index_dir).generation)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+        srv.stop()
+    assert len(generations) == 3
+    assert answered[0] > 100 and failures == []
