@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
-from index.prefilter import FilteredPattern
 from index.documents import CleanDocument, RawDocument, Removal
+from index.prefilter import FilteredPattern
 
 # Characters that end a sentence (a closing quote or bracket may follow).
 _SENTENCE_END = re.compile(r"[.!?…][»«\"”“'’)\]]*$")
@@ -51,6 +51,7 @@ VOCABULARY_RUN = 3
 TAIL_FRACTION = 0.3  # a comment heading after this share of the words ends the article
 NEAR_DUPLICATE_MIN_WORDS = 8
 NEAR_DUPLICATE_JACCARD = 0.8
+NEAR_DUPLICATE_WINDOW = 200  # compare with this many earlier long lines: linear time on huge files
 REPEATED_ARTICLE_RUN = 3
 TITLE_MAX_WORDS = 25
 TITLE_MAX_CHARS = 200
@@ -273,20 +274,13 @@ class _Cleaner:
 
     def neighbours(self, lines: list[_Line]) -> None:
         """Boilerplate comes in blocks: beside a line removed as one kind, half the usual evidence of
-        that kind is enough."""
-        changed = True
-        while changed:
-            changed = False
-            for i, line in enumerate(lines):
-                if not line.kept:
-                    continue
-                for j in (i - 1, i + 1):
-                    reason = lines[j].reason if 0 <= j < len(lines) else None
-                    kind = self.rules.kinds_by_name.get(reason) if reason else None
-                    if kind and kind.hits(line.text) >= self.needed_hits(line.text) / 2:
-                        self.remove(line, kind.name)
-                        changed = True
-                        break
+        that kind is enough. One pass down and one up lets a block grow in both directions."""
+        for order, step in ((range(1, len(lines)), -1), (range(len(lines) - 2, -1, -1), 1)):
+            for i in order:
+                line, reason = lines[i], lines[i + step].reason
+                kind = self.rules.kinds_by_name.get(reason) if reason else None
+                if line.kept and kind and kind.hits(line.text) >= self.needed_hits(line.text) / 2:
+                    self.remove(line, kind.name)
 
     def names_by_bylines(self, lines: list[_Line]) -> None:
         """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline."""
@@ -324,8 +318,8 @@ class _Cleaner:
     # -- duplicates ------------------------------------------------------------------------
     def deduplicate(self, lines: list[_Line], title: str | None) -> None:
         title_key = content_key(title) if title else None
-        seen: dict[str, int] = {}
-        kept: list[tuple[int, str, set[str]]] = []  # (position among kept lines, key, word set)
+        seen: dict[str, int] = {}  # key -> position among kept lines
+        long_lines: list[tuple[int, set[str]]] = []  # (position, word set) of lines long enough to compare
         duplicates: list[tuple[_Line, int, str]] = []  # (line, original's position, reason)
         position = 0
         for line in lines:
@@ -342,14 +336,15 @@ class _Cleaner:
             original = None
             if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
                 original = next(
-                    (pos for pos, _, other in kept if len(other) >= NEAR_DUPLICATE_MIN_WORDS and _jaccard(words, other) >= NEAR_DUPLICATE_JACCARD),
+                    (pos for pos, other in reversed(long_lines[-NEAR_DUPLICATE_WINDOW:]) if _jaccard(words, other) >= NEAR_DUPLICATE_JACCARD),
                     None,
                 )
             if original is not None:
                 duplicates.append((line, original, "near_duplicate_paragraph"))
                 continue
             seen[key] = position
-            kept.append((position, key, words))
+            if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
+                long_lines.append((position, words))
             position += 1
         # Consecutive duplicates of consecutive originals are a repeated article, not a stray copy.
         run: list[tuple[_Line, int, str]] = []

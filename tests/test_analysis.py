@@ -2,8 +2,8 @@ import pickle
 
 import pytest
 import snowballstemmer
-
 from conftest import EVAL, needs_shared
+
 from index.analysis import SnowballStemFilter, analyzer, stem_terms
 
 

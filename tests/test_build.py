@@ -6,11 +6,10 @@ import sys
 import threading
 
 import pytest
-
 from conftest import FIXTURE_CORPUS, REPO
-from index import store
+
+from index import cli, store
 from index.build import BuildError, build
-from index import cli
 from index.cli import main
 from search import SearchRequest, SearchService
 

@@ -1,8 +1,8 @@
 """Cleaning, kind by kind, on text written for these tests (not the seeds)."""
 
 import pytest
-
 from conftest import SAMPLE_CORPUS, clean_documents
+
 from index.clean import clean, derived_title, is_headline, removal_reasons
 from index.documents import RawDocument
 

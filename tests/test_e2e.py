@@ -5,9 +5,9 @@ import time
 
 import httpx
 import pytest
-
 from conftest import SAMPLE_CORPUS, Server
 from facet_oracle import expected_facets, facet_counts
+
 from index.build import build
 
 pytestmark = pytest.mark.slow

@@ -1,8 +1,8 @@
 import re
 
 import pytest
-
 from conftest import FIXTURE_CORPUS, SAMPLE_CORPUS
+
 from index.boilerplate import load_rules
 from index.prefilter import FilteredPattern, required_literals
 

@@ -3,9 +3,8 @@
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import evaluate
+import pytest
 from conftest import SHARED
 
 FLOORS = tomllib.loads((Path(__file__).parent / "eval" / "floors.toml").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ numbers, and the patterns below describe boilerplate shapes (a toggle, a credit,
 import re
 
 import pytest
-
 from conftest import SEEDS, needs_shared
+
 from index.build import build
 from index.clean import removal_reasons
 from search import SearchService

@@ -1,10 +1,10 @@
 """SearchService over a real Whoosh index built from the fixture corpus."""
 
 import pytest
+from facet_oracle import expected_facets, facet_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facet_oracle import expected_facets, facet_counts
 from index.analysis import stem_terms
 from index.build import build
 from search import IndexUnavailable, InvalidParameter, NotFound, SearchRequest, SearchService
