@@ -12,7 +12,7 @@ class ActorRef(BaseModel):
 
 class Hit(BaseModel):
     id: str
-    title: str
+    title: str | None = Field(description="the explicit title or headline; null when the page has none")
     lang: str
     date: str | None = Field(description="as precise as known: YYYY, YYYY-MM or YYYY-MM-DD")
     actors: list[ActorRef]
@@ -73,7 +73,7 @@ class Removal(BaseModel):
 
 class DocumentResponse(BaseModel):
     id: str
-    title: str
+    title: str | None
     lang: str
     date: str | None
     actors: list[DocumentActor]

@@ -96,7 +96,7 @@ def index_fields(doc: CleanDocument) -> dict:
         LANG_FIELD: doc.lang,
         ACTORS_FIELD: " ".join(m.id for m in doc.actors),
         ACTOR_TERMS_FIELD: " ".join(" ".join([actor_term(doc.lang, m.id)] * m.count) for m in doc.actors),
-        title_field(doc.lang): "" if doc.title_derived else doc.title,
+        title_field(doc.lang): doc.title or "",
         text_field(doc.lang): doc.text,
         words_field(doc.lang): "\n".join(doc.content),
         "title": doc.title,

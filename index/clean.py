@@ -31,7 +31,6 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 
 # Removal reasons the cleaner itself gives; every other reason is the name of a rule kind.
 CODE_REASONS = frozenset({
@@ -55,7 +54,6 @@ NEAR_DUPLICATE_WINDOW = 200  # compare with this many earlier long lines: linear
 REPEATED_ARTICLE_RUN = 3
 TITLE_MAX_WORDS = 25
 TITLE_MAX_CHARS = 200
-DERIVED_TITLE_CHARS = 120
 
 
 @dataclass
@@ -412,23 +410,14 @@ def is_headline(text: str) -> bool:
     )
 
 
-def derived_title(paragraph: str) -> str:
-    """A title for an article without a headline: its first sentence, shortened."""
-    m = _FIRST_SENTENCE.match(paragraph)
-    sentence = m.group(1) if m else paragraph
-    if len(sentence) <= DERIVED_TITLE_CHARS:
-        return sentence
-    cut = sentence[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:–- ") + " …"
-
-
 def removal_reasons(rules: Rules | None = None) -> frozenset[str]:
     """Every reason a removal can carry."""
     return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds}
 
 
 def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
-    """Clean one raw article. The result may have no paragraphs: then it has no article text."""
+    """Clean one raw article. The title is the explicit one, or the first line when it reads as a
+    headline, or None. The result may have no paragraphs: then it has no article text."""
     cleaner = _Cleaner(rules or load_rules())
     lines = cleaner.split_lines(cleaner.normalise(raw.text))
     for line in lines:
@@ -452,9 +441,6 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
         title = " ".join(headline.text.split())
     cleaner.deduplicate([x for x in lines if x is not headline], title)
     paragraphs = [" ".join(x.text.split()) for x in lines if x.kept and x is not headline]
-    derived = title is None
-    if derived:
-        title = derived_title(paragraphs[0]) if paragraphs else ""
     return CleanDocument(
         id=raw.id,
         title=title,
@@ -465,5 +451,4 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
         url=raw.url,
         source=raw.source,
         lang=raw.lang or "und",
-        title_derived=derived,
     )

@@ -52,7 +52,7 @@ class CleanDocument:
     """An article after cleaning and understanding: what gets indexed."""
 
     id: str
-    title: str
+    title: str | None  # explicit, or the first line when it is a headline; None otherwise
     paragraphs: list[str]
     removed: list[Removal]
     source_path: str
@@ -61,7 +61,6 @@ class CleanDocument:
     actors: list[ActorMention] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
-    title_derived: bool = False  # the title is the first sentence, not a headline of its own
 
     @property
     def text(self) -> str:
@@ -69,5 +68,5 @@ class CleanDocument:
 
     @property
     def content(self) -> list[str]:
-        """The headline (when the title is one) and the paragraphs: each piece of text once."""
-        return self.paragraphs if self.title_derived else [self.title, *self.paragraphs]
+        """The title (when there is one) and the paragraphs."""
+        return [self.title, *self.paragraphs] if self.title else self.paragraphs

@@ -14,6 +14,7 @@ from index.documents import RawDocument, Skipped
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl"}
 CORPUS_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm"}
 METADATA_KEYS = {"title", "date", "url", "source", "lang"}
 
 _DATE_HEADER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?=\s|$)[ \t]*(.*)", re.IGNORECASE)
@@ -46,8 +47,11 @@ def read_file(corpus: Path, path: Path) -> Iterator[RawDocument | Skipped]:
     """The articles of one corpus file (several for JSONL), or why it cannot be used."""
     rel = path.relative_to(corpus).as_posix()
     suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        yield Skipped(rel, "unsupported_type", "HTML pages are not read yet; save them as .txt or .jsonl")
+        return
     if suffix not in CORPUS_SUFFIXES:
-        yield Skipped(rel, "unsupported_type", f"{suffix or 'no suffix'} is not a corpus format")
+        yield Skipped(rel, "unsupported_type", f"{suffix or 'no suffix'} is not a corpus format (.txt, .jsonl)")
         return
     try:
         data = path.read_bytes()

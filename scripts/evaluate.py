@@ -66,9 +66,10 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
             misses.append(f"{raw.id}: skipped ({doc.reason})")
             continue
         text = _norm(doc.text)
-        whole = _norm(doc.title + "\n" + doc.text)
+        title = _norm(doc.title or "")
+        whole = _norm("\n".join(doc.content))
         for keep in label.get("keep", []):
-            found = text.count(_norm(keep)) or (_norm(keep) in _norm(doc.title))
+            found = text.count(_norm(keep)) or (_norm(keep) in title)
             score("keep", found == 1, f"{raw.id}: keep x{found}: {keep[:70]}")
         for drop in label.get("drop", []):
             score("drop", _norm(drop) not in whole, f"{raw.id}: drop left: {drop[:70]}")
@@ -76,7 +77,7 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
         got = str(doc.date) if doc.date else None
         score("date", got == label.get("date"), f"{raw.id}: date {got} != {label.get('date')}")
         if "title" in label:
-            score("title", _norm(doc.title) == _norm(label["title"]), f"{raw.id}: title {doc.title[:50]!r}")
+            score("title", title == _norm(label["title"]), f"{raw.id}: title {title[:50]!r}")
         found_actors = {m.id for m in doc.actors}
         for actor in label.get("actors", []):
             score("actor_recall", actor in found_actors, f"{raw.id}: actor {actor} not found")

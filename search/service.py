@@ -244,7 +244,7 @@ class SearchService:
     def _hit(self, stored: dict, score: float | None, highlight) -> dict:
         return {
             "id": stored["id"],
-            "title": stored["title"],
+            "title": stored.get("title"),
             "lang": stored["lang"],
             "date": stored.get("date"),
             "actors": [self._actor_ref(a) for a, _ in stored["actor_mentions"]],
@@ -294,7 +294,7 @@ class SearchService:
             stored = searcher.stored_fields(docnum)
         doc = {
             "id": stored["id"],
-            "title": stored["title"],
+            "title": stored.get("title"),
             "lang": stored["lang"],
             "date": stored.get("date"),
             "actors": [self._actor_ref(a) | {"mentions": n} for a, n in stored["actor_mentions"]],

@@ -3,7 +3,7 @@
 import pytest
 from conftest import SAMPLE_CORPUS, clean_documents
 
-from index.clean import clean, derived_title, is_headline, removal_reasons
+from index.clean import clean, is_headline, removal_reasons
 from index.documents import RawDocument
 
 ARTICLE = [
@@ -192,12 +192,10 @@ def test_titles():
     assert is_headline("Avis: Rusland køber millioner af granater af Nordkorea")
     assert not is_headline("Rusland køber granater.")
     assert not is_headline("To ord")
-    long_sentence = "Når Rusland ytrer et ønske om et tættere samarbejde med Iran, er det et udtryk for svaghed, siger en ekspert, der har fulgt landet i mange år og kender regimet."
-    assert derived_title(long_sentence).endswith("…") and len(derived_title(long_sentence)) <= 125
     doc, _ = run(*ARTICLE, title="Eksplicit titel")
     assert doc.title == "Eksplicit titel" and doc.paragraphs == ARTICLE
     doc, _ = run(*ARTICLE)
-    assert doc.title == ARTICLE[0] and doc.paragraphs[0] == ARTICLE[0]
+    assert doc.title is None and doc.paragraphs == ARTICLE  # no headline: no title, no lost sentence
 
 
 def test_a_page_of_only_boilerplate_has_no_text():

@@ -41,7 +41,7 @@ def test_facet_counts_match_the_documents(service, fixture_docs, filters):
 
 
 def test_facet_counts_under_a_text_query_match_the_documents(service, fixture_docs):
-    matches = {d.id for d in fixture_docs.values() if "dron" in stem_terms(d.lang, d.title + "\n" + d.text)}
+    matches = {d.id for d in fixture_docs.values() if "dron" in stem_terms(d.lang, "\n".join(d.content))}
     result = service.search(SearchRequest(q="droner", lang=["da"], facet_size=100))
     total, langs, actors, dates = expected_facets(fixture_docs, lang=["da"], matches=matches)
     assert result["total"] == total > 0
@@ -204,11 +204,10 @@ def test_suggestions_respect_filters_and_never_correct_stop_words(service):
     assert word["q"] == "sanktionerne Iran"
 
 
-def test_actor_counts_do_not_count_a_derived_title_twice(fixture_docs):
-    derived = [d for d in fixture_docs.values() if d.title_derived]
-    assert derived
-    for doc in derived:
-        assert doc.content == doc.paragraphs
+def test_a_page_without_a_headline_has_no_title(service, fixture_docs):
+    untitled = [d.id for d in fixture_docs.values() if d.title is None]
+    assert untitled
+    assert service.document(untitled[0])["title"] is None
 
 
 QUERY_PARTS = st.sampled_from(
