@@ -104,8 +104,7 @@ class Rules:
                     always.setdefault(kind.name, []).append(pattern)
                 for literal in pattern.regex.literals or ():
                     by_literal.setdefault(literal, []).append((kind.name, pattern))
-        object.__setattr__(self, "_literals", tuple(by_literal))
-        object.__setattr__(self, "_owners", by_literal)
+        object.__setattr__(self, "_by_literal", tuple(by_literal.items()))
         object.__setattr__(self, "_always", always)
 
     def candidates(self, text: str) -> dict[str, set[LinePattern]]:
@@ -113,8 +112,8 @@ class Rules:
         One pass of cheap substring tests spares running hundreds of regexes on every line."""
         lowered = text.lower()
         found: dict[str, set[LinePattern]] = {name: set(patterns) for name, patterns in self._always.items()}
-        for literal in [literal for literal in self._literals if literal in lowered]:
-            for name, pattern in self._owners[literal]:
+        for owners in [owners for literal, owners in self._by_literal if literal in lowered]:
+            for name, pattern in owners:
                 found.setdefault(name, set()).add(pattern)
         return found
 
