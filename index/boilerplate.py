@@ -68,10 +68,13 @@ class Kind:
     def hits(self, text: str, candidates=None) -> float:
         """How many different patterns of this kind occur in `text`; a weak pattern counts half, and a
         pattern anchored at the line's start describes the whole line, so it decides alone.
-        `candidates`: the only patterns that can match (see Rules.candidates); default: all."""
+        `candidates`: the only patterns that can match (see Rules.candidates); default: those of
+        this kind whose required literals occur in `text`."""
         words = word_count(text)
-        patterns = self.patterns if candidates is None else candidates
-        found = [(m.start(), m.end(), p) for p in patterns if (m := p.search(text, words))]
+        if candidates is None:
+            lowered = text.lower()
+            candidates = [p for p in self.patterns if p.regex.possible(lowered)]
+        found = [(m.start(), m.end(), p) for p in candidates if (m := p.search(text, words))]
         if any(p.anchored and p.weight == 1 for _, _, p in found):
             return float("inf")
         # Patterns that match the same words are one hit (Cookie-Hinweise is not three).
