@@ -8,18 +8,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 from index.prefilter import FilteredPattern
 
 RULES_DIR = Path(__file__).parent / "rules"
 
-_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
-_SPACE = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^\w]+")
 
 
 def line_key(text: str) -> str:
     """A line as rules compare it: case-folded, spacing collapsed, edge punctuation dropped."""
-    return _EDGE.sub("", _SPACE.sub(" ", text.replace("’", "'").casefold())).strip()
+    key = " ".join(text.replace("’", "'").casefold().split())
+    start, end = 0, len(key)
+    while start < end and not _is_word_char(key[start]):
+        start += 1
+    while end > start and not _is_word_char(key[end - 1]):
+        end -= 1
+    return key[start:end].strip()
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def content_key(text: str) -> str:
@@ -39,15 +49,16 @@ class LinePattern:
     max_words: int | None
     weight: float  # 1 for `patterns`, 0.5 for `weak`
 
-    @property
-    def anchored(self) -> bool:
-        """Anchored at the line's start: it describes the whole line's shape."""
-        return self.regex.pattern.startswith(("^", "(?-i:^"))
+    def __post_init__(self) -> None:
+        # Anchored at the line's start with full weight: it describes the whole line's shape, so one
+        # match decides.
+        object.__setattr__(self, "decisive", self.weight == 1 and self.regex.pattern.startswith(("^", "(?-i:^")))
+
+    def applies(self, words: int) -> bool:
+        return self.max_words is None or words <= self.max_words
 
     def search(self, text: str, words: int) -> re.Match[str] | None:
-        if self.max_words is not None and words > self.max_words:
-            return None
-        return self.regex.regex.search(text)
+        return self.regex.regex.search(text) if self.applies(words) else None
 
 
 @dataclass(frozen=True)
@@ -60,22 +71,25 @@ class Kind:
     trailing: tuple[FilteredPattern, ...]
     leading: tuple[FilteredPattern, ...]
     headings: frozenset[str]
+    heading_patterns: tuple[re.Pattern[str], ...]
     vocabulary: frozenset[str]
     section_max_lines: int
     tail: bool
     fallback: bool
 
-    def hits(self, text: str, candidates=None) -> float:
+    def hits(self, text: str, candidates=None, words: int | None = None) -> float:
         """How many different patterns of this kind occur in `text`; a weak pattern counts half, and a
         pattern anchored at the line's start describes the whole line, so it decides alone.
         `candidates`: the only patterns that can match (see Rules.candidates); default: those of
         this kind whose required literals occur in `text`."""
-        words = word_count(text)
+        words = word_count(text) if words is None else words
         if candidates is None:
             lowered = text.lower()
             candidates = [p for p in self.patterns if p.regex.possible(lowered)]
         found = [(m.start(), m.end(), p) for p in candidates if (m := p.search(text, words))]
-        if any(p.anchored and p.weight == 1 for _, _, p in found):
+        if not found:
+            return 0.0
+        if any(p.decisive for _, _, p in found):
             return float("inf")
         # Patterns that match the same words are one hit (Cookie-Hinweise is not three).
         total, end, weight = 0.0, -1, 0.0
@@ -98,6 +112,12 @@ class Rules:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
+        headings: dict[str, Kind] = {}
+        for kind in self.kinds:
+            for heading in kind.headings:
+                headings.setdefault(heading, kind)
+        object.__setattr__(self, "heading_kinds", headings)  # heading -> the first kind that has it
+        object.__setattr__(self, "vocabulary", frozenset().union(*(k.vocabulary for k in self.kinds)))
         # Which patterns each required literal unlocks; patterns without one are always tried.
         by_literal: dict[str, list[tuple[str, LinePattern]]] = {}
         always: dict[str, list[LinePattern]] = {}
@@ -107,18 +127,45 @@ class Rules:
                     always.setdefault(kind.name, []).append(pattern)
                 for literal in pattern.regex.literals or ():
                     by_literal.setdefault(literal, []).append((kind.name, pattern))
-        object.__setattr__(self, "_by_literal", tuple(by_literal.items()))
+        object.__setattr__(self, "_literals", _automaton(by_literal))
         object.__setattr__(self, "_always", always)
+        # The same for trailing patterns, which must be tried in rule order: (order, kind, pattern).
+        trailing = [(n, kind, p) for n, (kind, p) in enumerate((k, p) for k in self.kinds for p in k.trailing)]
+        by_tail_literal: dict[str, list] = {}
+        for item in trailing:
+            for literal in item[2].literals or ():
+                by_tail_literal.setdefault(literal, []).append(item)
+        object.__setattr__(self, "_tail_literals", _automaton(by_tail_literal))
+        object.__setattr__(self, "_tail_always", [item for item in trailing if item[2].literals is None])
 
     def candidates(self, text: str) -> dict[str, set[LinePattern]]:
         """Per kind, the patterns that can match `text`: those whose required literals it contains.
-        One pass of cheap substring tests spares running hundreds of regexes on every line."""
-        lowered = text.lower()
+        One Aho-Corasick pass over the line finds them all, instead of running hundreds of regexes."""
         found: dict[str, set[LinePattern]] = {name: set(patterns) for name, patterns in self._always.items()}
-        for owners in [owners for literal, owners in self._by_literal if literal in lowered]:
+        for _, owners in self._literals.iter(text.lower()):
             for name, pattern in owners:
                 found.setdefault(name, set()).add(pattern)
         return found
+
+    def heading_kind_of(self, key: str) -> Kind | None:
+        """The first kind with a heading pattern that matches a whole line key."""
+        return next((k for k in self.kinds for p in k.heading_patterns if p.fullmatch(key)), None)
+
+    def trailing_candidates(self, lowered_tail: str) -> list[tuple[Kind, FilteredPattern]]:
+        """The trailing patterns that can match in a line's lower-cased tail, in rule order."""
+        found = set(self._tail_always)
+        for _, owners in self._tail_literals.iter(lowered_tail):
+            found.update(owners)
+        return [(kind, pattern) for _, kind, pattern in sorted(found, key=lambda item: item[0])]
+
+
+def _automaton(values: dict[str, list]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton that finds every key in a text in one pass and yields its value."""
+    automaton = ahocorasick.Automaton()
+    for literal, owners in values.items():
+        automaton.add_word(literal, owners)
+    automaton.make_automaton()
+    return automaton
 
 
 # Tables that configure the cleaner instead of naming a kind of boilerplate.
@@ -180,6 +227,7 @@ def load_rules(directory: Path = RULES_DIR) -> Rules:
                 trailing=_compile(table.get("trailing", []), agencies),
                 leading=_compile(table.get("leading", []), agencies),
                 headings=frozenset(line_key(x) for x in table.get("headings", [])),
+                heading_patterns=tuple(re.compile(p, re.IGNORECASE) for p in table.get("heading_patterns", [])),
                 vocabulary=frozenset(line_key(x) for x in table.get("vocabulary", [])),
                 section_max_lines=int(table.get("section_max_lines", 8)),
                 tail=bool(table.get("tail", False)),

@@ -14,10 +14,11 @@ from whoosh.index import create_in
 from index import store
 from index.actors import Gazetteer, load_gazetteer
 from index.boilerplate import Rules, load_rules
-from index.clean import clean
+from index.clean import clean, has_article_text, line_keys
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
+from index.repeated import NO_REPEATED_LINES, LineCounter, RepeatedLines
 from index.schema import (
     ACTOR_TERMS_FIELD,
     ACTORS_FIELD,
@@ -58,6 +59,7 @@ class BuildReport:
     actors: Counter = field(default_factory=Counter)  # documents per actor
     warnings: list[tuple[str, str]] = field(default_factory=list)
     dated: int = 0
+    repeated_lines: int = 0  # distinct lines the corpus repeats across articles
 
     def to_dict(self) -> dict:
         return {
@@ -71,15 +73,28 @@ class BuildReport:
             "languages": dict(self.languages.most_common()),
             "skipped": [{"source": s.source, "reason": s.reason, "detail": s.detail} for s in self.skipped],
             "removed": dict(self.removed.most_common()),
+            "repeated_lines": self.repeated_lines,
             "actors": dict(self.actors.most_common()),
             "warnings": [{"source": src, "message": msg} for src, msg in self.warnings],
         }
 
 
-def prepare(raw: RawDocument, gazetteer: Gazetteer, rules: Rules) -> CleanDocument | Skipped:
+def measure_corpus(corpus: Path, rules: Rules, files: list[Path] | None = None) -> RepeatedLines:
+    """The lines `corpus` repeats across different articles: one reading pass before any cleaning."""
+    counter = LineCounter()
+    for path in corpus_files(corpus) if files is None else files:
+        for item in read_file(corpus, path):
+            if isinstance(item, RawDocument):
+                counter.add(line_keys(item.text, rules))
+    return counter.result()
+
+
+def prepare(
+    raw: RawDocument, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines = NO_REPEATED_LINES
+) -> CleanDocument | Skipped:
     """Clean and understand one raw article: boilerplate, title, language, date, actors."""
-    doc = clean(raw, rules)
-    if not doc.paragraphs:
+    doc = clean(raw, rules, repeated)
+    if not has_article_text(doc.paragraphs):
         kinds = ", ".join(sorted({r.reason for r in doc.removed})) or "nothing"
         return Skipped(raw.source_path, "no_text", f"no article text left after cleaning (removed: {kinds})")
     doc.lang = identify("\n".join(doc.content), raw.lang)
@@ -155,6 +170,7 @@ def _add(
     seen_ids: dict[str, str],
     gazetteer: Gazetteer,
     rules: Rules,
+    repeated: RepeatedLines,
 ) -> None:
     if isinstance(item, Skipped):
         report.skipped.append(item)
@@ -164,7 +180,7 @@ def _add(
         report.skipped.append(Skipped(item.source_path, "duplicate_id", f"id {item.id!r} is also {seen_ids[item.id]}"))
         return
     try:
-        doc = prepare(item, gazetteer, rules)
+        doc = prepare(item, gazetteer, rules, repeated)
     except Exception as exc:  # one bad document must not end the build
         log.exception("failed to process %s", item.source_path)
         report.skipped.append(Skipped(item.source_path, "error", f"{type(exc).__name__}: {exc}"))
@@ -190,13 +206,15 @@ def _write(
     progress: Progress | None,
 ) -> None:
     files = list(corpus_files(corpus))
+    repeated = measure_corpus(corpus, rules, files)
+    report.repeated_lines = len(repeated)
     ix = create_in(str(generation), make_schema())
     writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
     seen_ids: dict[str, str] = {}
     try:
         for number, path in enumerate(files, start=1):
             for item in read_file(corpus, path):
-                _add(item, writer, report, seen_ids, gazetteer, rules)
+                _add(item, writer, report, seen_ids, gazetteer, rules, repeated)
             report.files = number
             if progress:
                 progress(number, len(files), report.documents)

@@ -2,20 +2,24 @@
 
 The unit is the line (a scraped page has one paragraph, caption or widget label per line). Stages,
 in order: normalise characters, strip leftover HTML, cut toggles and credits inside lines, remove
-whole lines by rule, remove sections that follow a heading, remove runs of menu-like lines, remove
+whole lines by rule or because their letters are no language's, remove sections that follow a
+heading, remove runs of menu-like lines, remove lines the corpus repeats across articles, remove
 duplicated lines and repeated articles, and pick the title.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
 from index.documents import CleanDocument, RawDocument, Removal
+from index.letters import is_scrambled
 from index.prefilter import FilteredPattern
+from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
 # Characters that end a sentence (a closing quote or bracket may follow).
 _SENTENCE_END = re.compile(r"[.!?…][»«\"”“'’)\]]*$")
@@ -23,19 +27,25 @@ _STATEMENT_END = re.compile(r"[.!…][»«\"”“'’)\]]*$")  # a headline may
 _LEFT_CONTEXT_OK = re.compile(r"(?:^|[.!?…»«\"”“)\]])$")
 _QUOTES = re.compile(r"[»«„“”\"]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_WIDE_GAP = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SCRIPT_STYLE = re.compile(r"<\s*(script|style|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # What joins the items of a share bar, menu or byline line: dots, bars, arrows, emoji, wide gaps.
 _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
+_SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
+_TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)\s*$")
+_CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\|&$]')
+_CODE_HINT = re.compile(r'[{};=]|":')  # what prose never has, but code and JSON always do
 
 # Removal reasons the cleaner itself gives; every other reason is the name of a rule kind.
 CODE_REASONS = frozenset({
     "html", "caption_toggle", "duplicate_caption", "breadcrumb", "menu", "duplicate_paragraph",
-    "near_duplicate_paragraph", "repeated_article", "duplicate_title",
+    "near_duplicate_paragraph", "repeated_article", "duplicate_title", "scrambled_text", "repeated_line",
+    "code", "page_header", "page_footer",
 })
 TRAILING_CHARS = 160  # credits and agency marks at a line's end are never longer
 SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
@@ -52,6 +62,16 @@ NEAR_DUPLICATE_MIN_WORDS = 8
 NEAR_DUPLICATE_JACCARD = 0.8
 NEAR_DUPLICATE_WINDOW = 200  # compare with this many earlier long lines: linear time on huge files
 REPEATED_ARTICLE_RUN = 3
+TRUNCATED_MIN_WORDS = 4  # a line cut with an ellipsis, when another line goes on where it stops
+PREFIX_COPY_MIN_WORDS = 8  # the same without the ellipsis (a toggle took it): a longer start
+KICKER_WORDS = 2  # a line this short above the article's text is a label, not a headline
+FOOTER_LABEL_WORDS = 3
+SUBHEADING_WORDS = 4
+MIN_ARTICLE_WORDS = 40  # without a finished sentence of LAST_SENTENCE_WORDS, this much text is an article
+BYLINE_NAME_WORDS = 4
+LAST_SENTENCE_WORDS = 8  # what follows the last finished sentence this long is no longer article
+CODE_MIN_SYMBOLS = 4
+CODE_SYMBOL_SHARE = 0.06  # prose has one such character in a hundred or fewer; code many more
 TITLE_MAX_WORDS = 25
 TITLE_MAX_CHARS = 200
 
@@ -60,6 +80,7 @@ TITLE_MAX_CHARS = 200
 class _Line:
     text: str
     index: int
+    key: str  # the line as rules and the corpus count compare it, fixed before any cut
     reason: str | None = None
 
     @property
@@ -110,9 +131,9 @@ class _Cleaner:
         """Non-empty lines, spacing collapsed (wide gaps kept: they separate widget items)."""
         lines: list[_Line] = []
         for raw in text.split("\n"):
-            line = _SPACES.sub(lambda m: "  " if len(m.group()) > 1 else " ", raw).strip()
+            line = _ODD_SPACE.sub(" ", _WIDE_GAP.sub("  ", raw)).strip()
             if line:
-                lines.append(_Line(line, len(lines)))
+                lines.append(_Line(line, len(lines), line_key(line)))
         return lines
 
     # -- inside a line ---------------------------------------------------------------------
@@ -161,13 +182,10 @@ class _Cleaner:
     def _trailing_cut(self, text: str) -> tuple[Kind, int] | None:
         """The first trailing pattern that ends `text`, and where its match starts."""
         first = max(0, len(text) - TRAILING_CHARS)
-        tail = text[first:].lower()
-        for kind in self.rules.kinds:
-            for pattern in kind.trailing:
-                if pattern.possible(tail):
-                    start = _trailing_start(pattern, text, first)
-                    if start is not None:
-                        return kind, start
+        for kind, pattern in self.rules.trailing_candidates(text[first:].lower()):
+            start = _trailing_start(pattern, text, first)
+            if start is not None:
+                return kind, start
         return None
 
     # -- whole lines -----------------------------------------------------------------------
@@ -176,19 +194,22 @@ class _Cleaner:
         key = line_key(text)
         if not key and not any(ch.isalnum() for ch in text):
             return "no_letters"
-        needed = self.needed_hits(text)
+        words = word_count(text)
+        needed = self.needed_hits(text, words)
         candidates = self.rules.candidates(text)
         for kind in self.rules.kinds:
             if key in kind.lines:
                 return kind.name
             patterns = candidates.get(kind.name)
-            if patterns and kind.hits(text, patterns) >= needed:
+            if patterns and _reachable(patterns, needed, words) and kind.hits(text, patterns, words) >= needed:
                 return kind.name
         cut = self._trailing_cut(text)
         if cut and cut[1] == 0:
             return cut[0].name
         if self.is_menu_line(text):
             return "menu"
+        if words > MEDIUM_LINE_WORDS and _SENTENCE_END.search(text):
+            return None  # a long paragraph that ends a sentence is no row of items
         return self.classify_segments(text)
 
     def is_menu_line(self, text: str) -> bool:
@@ -201,9 +222,9 @@ class _Cleaner:
             and not any(w.casefold() in self.rules.title_case_words for w in words)
         )
 
-    def needed_hits(self, text: str) -> float:
+    def needed_hits(self, text: str, words: int | None = None) -> float:
         """Pattern hits that make a line boilerplate: more for longer lines and for quotations."""
-        words = word_count(text)
+        words = word_count(text) if words is None else words
         needed = 1 if words <= SHORT_LINE_WORDS else 2 if words <= MEDIUM_LINE_WORDS else 3
         if _QUOTES.search(text) and self.rules.speech.search(text):
             needed += 1
@@ -212,6 +233,8 @@ class _Cleaner:
     def classify_segments(self, text: str) -> str | None:
         """A line of items joined by separators (share bar, menu, byline with reading time): boilerplate
         when every item is boilerplate or a short label."""
+        if not _SEPARATOR_HINT.search(text):
+            return None
         segments = [s for s in _SEGMENT_SEPARATOR.split(text) if s and s.strip(" :·")]
         if len(segments) < 2:
             return None
@@ -249,17 +272,18 @@ class _Cleaner:
             if not article_started:
                 continue
             taken = 0
-            for follower in lines[i + 1 :]:
-                if not follower.kept:
-                    continue
+            followers = [x for x in lines[i + 1 :] if x.kept]
+            for n, follower in enumerate(followers):
                 if taken >= kind.section_max_lines or self._heading_kind(follower) or not self._belongs(follower, kind):
                     break
+                if n + 1 < len(followers) and _is_subheading(follower, followers[n + 1]):
+                    break  # the article's next subheading, not one more link of the box
                 self.remove(follower, kind.name)
                 taken += 1
 
     def _heading_kind(self, line: _Line) -> Kind | None:
         key = line_key(_strip_counts(line.text))
-        return next((k for k in self.rules.kinds if key in k.headings), None)
+        return self.rules.heading_kinds.get(key) or self.rules.heading_kind_of(key)
 
     def _belongs(self, line: _Line, kind: Kind) -> bool:
         key = line_key(_strip_counts(line.text))
@@ -291,7 +315,7 @@ class _Cleaner:
 
     def runs(self, lines: list[_Line]) -> None:
         """Remove runs of widget buttons and menu-like very short lines."""
-        vocabulary = frozenset().union(*(k.vocabulary for k in self.rules.kinds))
+        vocabulary = self.rules.vocabulary
         kept = [x for x in lines if x.kept]
         for reason, test, minimum in (
             ("reaction_widget", lambda x: line_key(_strip_counts(x.text)) in vocabulary, VOCABULARY_RUN),
@@ -303,10 +327,56 @@ class _Cleaner:
                 while end < len(kept) and kept[end].kept and test(kept[end]):
                     end += 1
                 introduced = start > 0 and kept[start - 1].text.rstrip().endswith(":")
+                if reason == "menu" and end < len(kept) and end > start and _is_topic_line(kept[end - 1], kept[end]):
+                    end -= 1  # a topic line over the headline (Dachzeile), not one more menu item
                 if end - start >= minimum and not introduced:
                     for x in kept[start:end]:
                         self.remove(x, reason)
                 start = max(end, start + 1)
+
+    def repeated(self, lines: list[_Line], corpus: RepeatedLines) -> None:
+        """Remove lines the corpus repeats across different articles (see index.repeated). Such a line
+        goes unless it ends a sentence — a stock phrase like `Det oplyser politiet.` recurs in real
+        articles — or is a heading of this article (a headline-like line over an article paragraph).
+        A sentence goes too when a line beside it also recurs: then it sits in a block of chrome."""
+        if not corpus:
+            return
+        flagged = [line.key in corpus for line in lines]
+        kept = [i for i, line in enumerate(lines) if line.kept]
+        for position, i in enumerate(kept):
+            if not flagged[i]:
+                continue
+            line = lines[i]
+            after = lines[kept[position + 1]] if position + 1 < len(kept) else None
+            if _SENTENCE_END.search(line.text):
+                if (i > 0 and flagged[i - 1]) or (i + 1 < len(lines) and flagged[i + 1]):
+                    self.remove(line, "repeated_line")
+            elif not (after and not flagged[after.index] and _heads_paragraph(line, after)):
+                self.remove(line, "repeated_line")
+
+    def page_edges(self, lines: list[_Line]) -> None:
+        """Labels around the article. Above its second paragraph: a line of one or two words that ends
+        no sentence (a masthead, a section name) unless it is a two-word topic line right above the
+        headline, and a bare name (a byline). Below its last sentence: a label of up to three words
+        (a follow button, a masthead) and a bare name."""
+        kept = [x for x in lines if x.kept]
+        paragraphs = [n for n, x in enumerate(kept) if _is_article_paragraph(x.text)]
+        if not paragraphs:
+            return
+        head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
+        for n, line in enumerate(kept[:head_end]):
+            if _SENTENCE_END.search(line.text) or _in_list(kept, n) or _is_topic_line(line, kept[n + 1]):
+                continue
+            if word_count(line.text) <= KICKER_WORDS:
+                self.remove(line, "page_header")
+            elif _is_name(line.text) and n > 0:  # the first line may be a headline in Title Case
+                self.remove(line, "byline")
+        last = max(n for n, x in enumerate(kept) if _ends_article(x.text))
+        for n, line in enumerate(kept[last + 1 :], start=last + 1):
+            if _SENTENCE_END.search(line.text) or _in_list(kept, n):
+                continue
+            if word_count(line.text) <= FOOTER_LABEL_WORDS or _is_name(line.text):
+                self.remove(line, "page_footer")
 
     def remove(self, line: _Line, reason: str) -> None:
         if line.kept:
@@ -314,10 +384,21 @@ class _Cleaner:
             self.drop(line.text, reason, line.index)
 
     # -- duplicates ------------------------------------------------------------------------
+    def truncated_copies(self, lines: list[_Line]) -> None:
+        """Remove a caption or teaser cut short (with an ellipsis, or where a toggle was) when the page also
+        has it in full: its words are the start of a longer line's. One sort finds every such pair."""
+        kept = [(content_key(_TRUNCATED.sub("", x.text)), x) for x in lines if x.kept]
+        ordered = sorted(kept, key=lambda item: item[0])
+        for (key, line), (following, _) in zip(ordered, ordered[1:]):
+            truncated = bool(_TRUNCATED.search(line.text))  # then it may stop inside a word
+            needed = TRUNCATED_MIN_WORDS if truncated else PREFIX_COPY_MIN_WORDS
+            if following.startswith(key if truncated else key + " ") and following != key and len(key.split()) >= needed:
+                self.remove(line, "duplicate_caption")
+
     def deduplicate(self, lines: list[_Line], title: str | None) -> None:
         title_key = content_key(title) if title else None
         seen: dict[str, int] = {}  # key -> position among kept lines
-        long_lines: list[tuple[int, set[str]]] = []  # (position, word set) of lines long enough to compare
+        earlier = _LongLines()
         duplicates: list[tuple[_Line, int, str]] = []  # (line, original's position, reason)
         position = 0
         for line in lines:
@@ -330,19 +411,15 @@ class _Cleaner:
             if key in seen:
                 duplicates.append((line, seen[key], "duplicate_paragraph"))
                 continue
-            words = set(key.split())
-            original = None
-            if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
-                original = next(
-                    (pos for pos, other in reversed(long_lines[-NEAR_DUPLICATE_WINDOW:]) if _jaccard(words, other) >= NEAR_DUPLICATE_JACCARD),
-                    None,
-                )
+            words = frozenset(key.split())
+            long = len(words) >= NEAR_DUPLICATE_MIN_WORDS
+            original = earlier.near_duplicate(words) if long else None
             if original is not None:
                 duplicates.append((line, original, "near_duplicate_paragraph"))
                 continue
             seen[key] = position
-            if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
-                long_lines.append((position, words))
+            if long:
+                earlier.add(position, words)
             position += 1
         # Consecutive duplicates of consecutive originals are a repeated article, not a stray copy.
         run: list[tuple[_Line, int, str]] = []
@@ -380,6 +457,18 @@ def _trailing_start(pattern: FilteredPattern, text: str, first: int) -> int | No
     return None
 
 
+def _reachable(patterns, needed: float, words: int) -> bool:
+    """Whether these candidate patterns could add up to `needed` hits on a line of `words` words (an
+    anchored one decides alone)."""
+    total = 0.0
+    for pattern in patterns:
+        if pattern.applies(words):
+            if pattern.decisive:
+                return True
+            total += pattern.weight
+    return total >= needed
+
+
 def _strip_counts(text: str) -> str:
     """Text without counters: `Kommentare (214)` -> `Kommentare`, `Gefällt mir 312` -> `Gefällt mir`."""
     if not _DIGIT.search(text):
@@ -387,16 +476,99 @@ def _strip_counts(text: str) -> str:
     return re.sub(r"\d[\d.,]*", " ", re.sub(r"\([^()]*\d[^()]*\)", " ", text))
 
 
+def _is_name(text: str) -> bool:
+    return bool(_NAME_LINE.fullmatch(text)) and word_count(text) <= BYLINE_NAME_WORDS
+
+
+def _ends_article(text: str) -> bool:
+    """A line that can be the article's last: a finished sentence of some length."""
+    return word_count(text) >= LAST_SENTENCE_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def _unreadable(text: str) -> str | None:
+    """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read."""
+    symbols = len(_CODE_CHARS.findall(text))
+    if symbols >= CODE_MIN_SYMBOLS and symbols >= CODE_SYMBOL_SHARE * len(text) and _CODE_HINT.search(text):
+        return "code"
+    return "scrambled_text" if is_scrambled(text) else None
+
+
 def _is_article_paragraph(text: str) -> bool:
     return word_count(text) >= ARTICLE_PARAGRAPH_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def _heads_paragraph(line: _Line, after: _Line) -> bool:
+    """A headline-like line (two words will do) right above an article paragraph: a heading of the article."""
+    return (is_headline(line.text) or (word_count(line.text) == 2 and is_headline(line.text + " x"))) and _is_article_paragraph(after.text)
+
+
+def _is_subheading(line: _Line, after: _Line) -> bool:
+    """A short heading over an article paragraph; the headlines of a link box are longer sentences."""
+    return word_count(line.text) <= SUBHEADING_WORDS and ":" not in line.text and _heads_paragraph(line, after)
+
+
+def _is_topic_line(line: _Line, after: _Line) -> bool:
+    """A line of several words right above a longer headline: the headline's topic line (Dachzeile)."""
+    return word_count(line.text) >= 2 and is_headline(after.text) and word_count(after.text) > word_count(line.text)
+
+
+def _in_list(kept: list[_Line], n: int) -> bool:
+    """Whether kept[n] is an item of a list that a line ending with a colon introduces."""
+    while n > 0:
+        n -= 1
+        if kept[n].text.endswith(":"):
+            return True
+        if _SENTENCE_END.search(kept[n].text) or word_count(kept[n].text) > LINK_LIKE_WORDS:
+            return False
+    return False
 
 
 def _is_menu_item(line: _Line) -> bool:
     return word_count(line.text) <= MENU_LINE_WORDS and not _SENTENCE_END.search(line.text) and not line.text.endswith(":")
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b)
+class _LongLines:
+    """The word sets of earlier long lines, indexed so that a near-duplicate is found without comparing
+    a line with each of them. Prefix filtering: in any fixed order of words, two sets with Jaccard
+    similarity t or more share one of the first n - ceil(t * n) + 1 words of each set of n words.
+    Only the last NEAR_DUPLICATE_WINDOW long lines are searched: linear time on huge files."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, frozenset[str]]] = []  # (position among kept lines, words)
+        self.postings: dict[str, list[int]] = {}  # prefix word -> indexes into self.lines
+
+    @staticmethod
+    def prefix(words: frozenset[str]) -> list[str]:
+        """The first words in a fixed order that puts long (rare) words first: short postings."""
+        size = len(words) - math.ceil(NEAR_DUPLICATE_JACCARD * len(words)) + 1
+        return sorted(sorted(words), key=len, reverse=True)[:size]  # the sort is stable: a total order
+
+    def near_duplicate(self, words: frozenset[str]) -> int | None:
+        """The position of the latest earlier line whose words are nearly these, or None."""
+        oldest = len(self.lines) - NEAR_DUPLICATE_WINDOW
+        candidates: set[int] = set()
+        for word in self.prefix(words):
+            for number in reversed(self.postings.get(word, ())):
+                if number < oldest:
+                    break
+                candidates.add(number)
+        for number in sorted(candidates, reverse=True):
+            position, other = self.lines[number]
+            common = len(words & other)
+            if common >= NEAR_DUPLICATE_JACCARD * (len(words) + len(other) - common):
+                return position
+        return None
+
+    def add(self, position: int, words: frozenset[str]) -> None:
+        for word in self.prefix(words):
+            self.postings.setdefault(word, []).append(len(self.lines))
+        self.lines.append((position, words))
+
+
+def has_article_text(paragraphs: list[str]) -> bool:
+    """Whether cleaning left an article: one finished sentence of some length (a brief may be no more),
+    or a few short lines. What a consent wall or login page leaves behind is buttons and labels."""
+    return any(_ends_article(p) for p in paragraphs) or sum(map(word_count, paragraphs)) >= MIN_ARTICLE_WORDS
 
 
 def is_headline(text: str) -> bool:
@@ -415,9 +587,16 @@ def removal_reasons(rules: Rules | None = None) -> frozenset[str]:
     return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds}
 
 
-def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
-    """Clean one raw article. The title is the explicit one, or the first line when it reads as a
-    headline, or None. The result may have no paragraphs: then it has no article text."""
+def line_keys(text: str, rules: Rules | None = None) -> list[str]:
+    """The keys of a raw page's lines as the cleaner sees them: what a corpus count compares."""
+    cleaner = _Cleaner(rules or load_rules())
+    return [line.key for line in cleaner.split_lines(cleaner.normalise(text))]
+
+
+def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines = NO_REPEATED_LINES) -> CleanDocument:
+    """Clean one raw article; `repeated` are the lines its corpus repeats across articles. The title
+    is the explicit one, or the first line when it reads as a headline, or None. The result may have
+    no paragraphs: then it has no article text."""
     cleaner = _Cleaner(rules or load_rules())
     lines = cleaner.split_lines(cleaner.normalise(raw.text))
     for line in lines:
@@ -425,13 +604,15 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
         if line.kept:
             cleaner.cut_edges(line)
         if line.kept:
-            reason = cleaner.classify(line.text)
+            reason = cleaner.classify(line.text) or _unreadable(line.text)
             if reason:
                 cleaner.remove(line, reason)
     cleaner.neighbours(lines)
     cleaner.sections(lines)
     cleaner.names_by_bylines(lines)
     cleaner.runs(lines)
+    cleaner.repeated(lines, repeated)
+    cleaner.page_edges(lines)
 
     title = raw.title
     kept = [x for x in lines if x.kept]
@@ -439,6 +620,7 @@ def clean(raw: RawDocument, rules: Rules | None = None) -> CleanDocument:
     if title is None and len(kept) > 1 and is_headline(kept[0].text):
         headline = kept[0]
         title = " ".join(headline.text.split())
+    cleaner.truncated_copies(lines)
     cleaner.deduplicate([x for x in lines if x is not headline], title)
     paragraphs = [" ".join(x.text.split()) for x in lines if x.kept and x is not headline]
     return CleanDocument(

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from index.actors import load_gazetteer  # noqa: E402
 from index.boilerplate import load_rules  # noqa: E402
-from index.build import prepare  # noqa: E402
+from index.build import measure_corpus, prepare  # noqa: E402
 from index.documents import CleanDocument, RawDocument  # noqa: E402
 from index.language import detect, normalise_code  # noqa: E402
 from index.sources import read_corpus  # noqa: E402
@@ -48,6 +48,7 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
         with path.open("rb") as fh:
             labels.update({k: v for k, v in tomllib.load(fh).items() if isinstance(v, dict) and "lang" in v})
     gazetteer, rules = load_gazetteer(), load_rules()
+    repeated = measure_corpus(corpus, rules)
     counts = {k: [0, 0] for k in ("keep", "drop", "lang", "date", "title", "actor_recall")}
     misses: list[str] = []
 
@@ -61,7 +62,7 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
         if not isinstance(raw, RawDocument) or raw.id not in labels:
             continue
         label = labels[raw.id]
-        doc = prepare(raw, gazetteer, rules)
+        doc = prepare(raw, gazetteer, rules, repeated)
         if not isinstance(doc, CleanDocument):
             misses.append(f"{raw.id}: skipped ({doc.reason})")
             continue

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # s
 
 from index.actors import load_gazetteer
 from index.boilerplate import load_rules
-from index.build import build, prepare
+from index.build import build, measure_corpus, prepare
 from index.documents import CleanDocument
 from index.sources import read_corpus
 
@@ -33,10 +33,11 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (seeds 
 def clean_documents(corpus: Path) -> dict[str, CleanDocument]:
     """Every document of a corpus as the pipeline prepares it, keyed by id (skips left out)."""
     gazetteer, rules = load_gazetteer(), load_rules()
+    repeated = measure_corpus(corpus, rules)
     docs = {}
     for raw in read_corpus(corpus):
         if hasattr(raw, "text"):
-            doc = prepare(raw, gazetteer, rules)
+            doc = prepare(raw, gazetteer, rules, repeated)
             if isinstance(doc, CleanDocument):
                 docs[doc.id] = doc
     return docs

@@ -1,8 +1,10 @@
-"""The evaluation gate: every figure of scripts/evaluate.py at or above its floor in tests/eval/floors.toml."""
+"""The evaluation gate: every figure of scripts/evaluate.py and scripts/eval_cleaning.py at or above
+its floor in tests/eval/floors.toml, and our cleaning ahead of jusText on the same pages."""
 
 import tomllib
 from pathlib import Path
 
+import eval_cleaning
 import evaluate
 import pytest
 from conftest import SHARED
@@ -12,8 +14,15 @@ CASES = [(group, metric) for group, metrics in FLOORS.items() for metric in metr
 
 
 @pytest.fixture(scope="module")
-def scores():
-    return evaluate.all_scores()
+def cleaning():
+    return eval_cleaning.cleaning_scores(with_justext=True)
+
+
+@pytest.fixture(scope="module")
+def scores(cleaning):
+    figures = evaluate.all_scores()
+    figures.update({group: metrics for group, metrics in cleaning.items() if group.startswith("cleaning_")})
+    return figures
 
 
 @pytest.mark.parametrize("group, metric", CASES, ids=[f"{g}.{m}" for g, m in CASES])
@@ -26,3 +35,11 @@ def test_figure_meets_its_floor(scores, group, metric):
 def test_every_figure_has_a_floor(scores):
     for group, metrics in scores.items():
         assert set(metrics) == set(FLOORS[group]), group
+
+
+@pytest.mark.parametrize("group", ["eval", "seeds"])
+@pytest.mark.parametrize("metric", ["all_keep", "all_drop"])
+def test_cleaning_beats_justext(cleaning, group, metric):
+    if f"cleaning_{group}" not in cleaning:
+        pytest.skip(f"{SHARED} is not beside this checkout")
+    assert cleaning[f"cleaning_{group}"][metric] > cleaning[f"justext_{group}"][metric]

@@ -1,0 +1,105 @@
+"""Cleaning signals that need no rule: scrambled letters, code, lines a corpus repeats across
+articles, labels around the article, cut-short copies, and pages with no article text."""
+
+from test_clean import ARTICLE, assert_article_intact, run
+
+from index.boilerplate import load_rules
+from index.build import build, measure_corpus
+from index.clean import clean, has_article_text
+from index.documents import RawDocument
+from index.letters import is_scrambled
+from index.repeated import MIN_DOCUMENTS, LineCounter
+
+
+def shift(text: str) -> str:
+    """Every letter moved one place on, as some paywalls ship locked paragraphs."""
+    return "".join(chr(ord(c) + 1) if c.isascii() and c.isalpha() and c not in "zZ" else c for c in text)
+
+
+def test_shifted_letters_are_scrambled_but_real_lines_in_any_known_language_are_not():
+    for line in ARTICLE + ["Die Bundesregierung hat die Lieferung weiterer Luftabwehrsysteme an die Ukraine beschlossen."]:
+        assert not is_scrambled(line)
+        assert is_scrambled(shift(line))
+    # foreign names and Swiss spelling: few known words, but ordinary letter pairs
+    assert not is_scrambled("Bundespräsidentin Amherd begrüsst Wolodimir Selenski auf dem Bürgenstock.")
+    assert not is_scrambled("The president said the talks would continue next week in Geneva.")
+
+
+def test_scrambled_paragraphs_and_code_go_and_the_article_stays():
+    doc, removed = run(
+        ARTICLE[0], shift(ARTICLE[1]), 'window.dataLayer = window.dataLayer || []; dataLayer.push({"event": "pageview"});',
+        '{"@context":"https://schema.org","@type":"NewsArticle","headline":"Droner fra Iran"}', ARTICLE[1], ARTICLE[2],
+    )
+    assert_article_intact(doc)
+    assert len(removed) == 3 and removed.pop(shift(ARTICLE[1])) == "scrambled_text"
+    assert set(removed.values()) <= {"code", "scraper_artifact"}  # JSON on one line is also a scraper leftover
+
+
+def test_a_quote_with_brackets_and_quotes_is_not_code():
+    quote = '»Vi har (endnu) ikke set nogen "beviser" for det," siger ministeren.'
+    doc, removed = run(ARTICLE[0], quote, ARTICLE[1])
+    assert quote in doc.text and not removed
+
+
+def counted(pages: list[list[str]]):
+    counter = LineCounter()
+    for lines in pages:
+        counter.add([line.lower() for line in lines])
+    return counter.result()
+
+
+def article(n: int) -> list[str]:
+    return [f"Artikel nummer {n} handler om droner, sanktioner og diplomati mellem landene i regionen i år {n}."]
+
+
+def test_a_line_is_repeated_when_different_articles_share_it_and_the_corpus_is_big_enough():
+    slogan = "nordbyens avis siden 1872"
+    many = counted([article(n) + [slogan] for n in range(MIN_DOCUMENTS)])
+    assert slogan in many and many.threshold == 3
+    few = counted([article(n) + [slogan] for n in range(MIN_DOCUMENTS - 1)])
+    assert slogan not in few and few.threshold == 0
+    # the same agency story on every site: its lines are shared, but by copies of one article
+    copies = counted([article(1) + ["sanktionerne rammer hårdt"] for _ in range(MIN_DOCUMENTS)])
+    assert "sanktionerne rammer hårdt" not in copies
+
+
+def test_repeated_chrome_goes_but_stock_sentences_and_headings_of_the_article_stay(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    stock, heading = "Det oplyser politiet.", "Sanktioner rammer hårdt"
+    for n in range(MIN_DOCUMENTS):
+        lines = [
+            "Nordbyens Avis siden 1872", f"Droner over havnen for {n}. gang i år",
+            f"Artikel nummer {n} handler om droner, sanktioner og diplomati mellem landene i regionen i år {n}.",
+            stock, f"Ministeriet vil ifølge {n} kilder fremlægge en ny plan for overvågning af havnene inden sommer.",
+            heading, f"Rederierne i {n} byer melder om lange forsinkelser, fordi skibene må sejle uden om farvandet.",
+            "Har du et tip? Skriv til os.", "Nordbyens Avis · Havnegade 3",
+        ]
+        (corpus / f"{n}.txt").write_text("\n".join(lines), encoding="utf-8")
+    repeated = measure_corpus(corpus, load_rules())
+    raw = RawDocument(id="0", text=(corpus / "0.txt").read_text(encoding="utf-8"), source_path="0.txt")
+    doc = clean(raw, load_rules(), repeated)
+    reasons = {r.text: r.reason for r in doc.removed}
+    assert reasons["Nordbyens Avis siden 1872"] == "repeated_line"
+    assert reasons["Har du et tip? Skriv til os."] in ("repeated_line", "feedback")  # a sentence inside a repeated block
+    assert stock in doc.text and heading in doc.text
+    report = build(corpus, tmp_path / "i")
+    assert report.repeated_lines >= 3 and report.removed["repeated_line"] >= MIN_DOCUMENTS
+
+
+def test_labels_around_the_article_go_but_a_topic_line_and_a_listed_item_stay():
+    doc, removed = run("Nordposten", "Udland", "Rotes Meer", "Droner fra Iran rammer Kyiv igen", *ARTICLE, "Følg skribent", "Karen Holm")
+    assert {"Nordposten": "page_header", "Udland": "page_header", "Følg skribent": "author_box", "Karen Holm": "page_footer"} == removed
+    assert doc.title == "Rotes Meer" or "Rotes Meer" in doc.text
+    assert_article_intact(doc)
+
+
+def test_a_caption_cut_short_goes_when_the_page_has_it_in_full():
+    caption = "Olena og datteren Sofia på havnen i Faaborg, hvor familien har boet siden foråret."
+    doc, removed = run(ARTICLE[0], caption[:40] + "...", ARTICLE[1], caption, ARTICLE[2])
+    assert doc.text.count("Olena og datteren") == 1 and set(removed.values()) == {"duplicate_caption"}
+
+
+def test_a_page_of_buttons_and_labels_has_no_article_text():
+    assert not has_article_text(["TV 2", "Godkend alle", "Se vores partnere (142)", "Formål"])
+    assert has_article_text(["Rusland og Iran indgår aftale om droner, oplyser Kreml i dag."])
