@@ -109,6 +109,7 @@ class Rules:
     html_tags: frozenset[str]
     speech: re.Pattern[str]
     title_case_words: frozenset[str]
+    list_openers: re.Pattern[str]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
@@ -169,7 +170,7 @@ def _automaton(values: dict[str, list]) -> ahocorasick.Automaton:
 
 
 # Tables that configure the cleaner instead of naming a kind of boilerplate.
-_SETTINGS_TABLES = {"agencies", "speech", "html", "menu"}
+_SETTINGS_TABLES = {"agencies", "speech", "html", "menu", "lists"}
 
 
 def _merge(directory: Path) -> dict[str, dict]:
@@ -194,6 +195,13 @@ def _merge(directory: Path) -> dict[str, dict]:
                 else:
                     target[key] = max(target.get(key, value), value)
     return merged
+
+
+def _word_alternation(words: list[str]) -> re.Pattern[str]:
+    """A pattern for a line that starts with one of `words` (never matches when there are none)."""
+    if not words:
+        return re.compile("(?!)")
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 def _compile(patterns: list[str], agencies: str) -> tuple[FilteredPattern, ...]:
@@ -244,4 +252,5 @@ def load_rules(directory: Path = RULES_DIR) -> Rules:
         html_tags=frozenset(t.lower() for t in merged.get("html", {}).get("tags", [])),
         speech=speech,
         title_case_words=frozenset(w.casefold() for w in merged.get("menu", {}).get("title_case_words", [])),
+        list_openers=_word_alternation(merged.get("lists", {}).get("openers", [])),
     )

@@ -37,6 +37,7 @@ _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001
 _SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
+_INNER_SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*\w[.!?…][»«\"”“'’)\]]*\s")  # a finished sentence, then more
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{};=]|":')  # what prose never has, but code and JSON always do
@@ -357,15 +358,16 @@ class _Cleaner:
     def page_edges(self, lines: list[_Line]) -> None:
         """Labels around the article. Above its second paragraph: a line of one or two words that ends
         no sentence (a masthead, a section name) unless it is a two-word topic line right above the
-        headline, and a bare name (a byline). Below its last sentence: a label of up to three words
-        (a follow button, a masthead) and a bare name."""
+        headline, and a bare name (a byline). Below its last sentence: any short line that ends no
+        sentence (a slogan, a follow button, a link) unless a list or fact box it belongs to is
+        introduced."""
         kept = [x for x in lines if x.kept]
         paragraphs = [n for n, x in enumerate(kept) if _is_article_paragraph(x.text)]
         if not paragraphs:
             return
         head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
         for n, line in enumerate(kept[:head_end]):
-            if _SENTENCE_END.search(line.text) or _in_list(kept, n) or _is_topic_line(line, kept[n + 1]):
+            if _SENTENCE_END.search(line.text) or self.in_list(kept, n) or _is_topic_line(line, kept[n + 1]):
                 continue
             if word_count(line.text) <= KICKER_WORDS:
                 self.remove(line, "page_header")
@@ -373,10 +375,22 @@ class _Cleaner:
                 self.remove(line, "byline")
         last = max(n for n, x in enumerate(kept) if _ends_article(x.text))
         for n, line in enumerate(kept[last + 1 :], start=last + 1):
-            if _SENTENCE_END.search(line.text) or _in_list(kept, n):
+            if word_count(line.text) > LINK_LIKE_WORDS or _SENTENCE_END.search(line.text) or _INNER_SENTENCE.search(line.text):
                 continue
-            if word_count(line.text) <= FOOTER_LABEL_WORDS or _is_name(line.text):
+            if not self.in_list(kept, n):
                 self.remove(line, "page_footer")
+
+    def in_list(self, kept: list[_Line], n: int) -> bool:
+        """Whether kept[n] is an item of a list (or the list's heading) that a line ending with a colon
+        or starting like a fact box (`Fakta:`, `Hintergrund`) introduces."""
+        while n >= 0:
+            text = kept[n].text
+            if self.rules.list_openers.search(text) or text.endswith(":"):
+                return True
+            n -= 1
+            if n < 0 or _SENTENCE_END.search(kept[n].text) or word_count(kept[n].text) > LINK_LIKE_WORDS:
+                return False
+        return False
 
     def remove(self, line: _Line, reason: str) -> None:
         if line.kept:
@@ -511,16 +525,6 @@ def _is_topic_line(line: _Line, after: _Line) -> bool:
     """A line of several words right above a longer headline: the headline's topic line (Dachzeile)."""
     return word_count(line.text) >= 2 and is_headline(after.text) and word_count(after.text) > word_count(line.text)
 
-
-def _in_list(kept: list[_Line], n: int) -> bool:
-    """Whether kept[n] is an item of a list that a line ending with a colon introduces."""
-    while n > 0:
-        n -= 1
-        if kept[n].text.endswith(":"):
-            return True
-        if _SENTENCE_END.search(kept[n].text) or word_count(kept[n].text) > LINK_LIKE_WORDS:
-            return False
-    return False
 
 
 def _is_menu_item(line: _Line) -> bool:
