@@ -37,6 +37,7 @@ _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001
 _SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
+_INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _INNER_SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*\w[.!?…][»«\"”“'’)\]]*\s")  # a finished sentence, then more
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\|&$]')
@@ -54,6 +55,7 @@ MEDIUM_LINE_WORDS = 40  # two different hits remove a line this long; longer one
 LINK_LIKE_WORDS = 15
 ARTICLE_PARAGRAPH_WORDS = 15  # a line this long that ends a sentence is article text
 SEGMENT_LABEL_WORDS = 3
+BREADCRUMB_MIN_ITEMS = 3
 MENU_RUN = 4  # this many consecutive very short lines look like a menu or a button row
 MENU_LINE_WORDS = 3
 MENU_LINE_MIN_WORDS = 5
@@ -243,9 +245,12 @@ class _Cleaner:
             if kind.vocabulary and all(line_key(_strip_counts(s)) in kind.vocabulary for s in segments):
                 return kind.name
         kinds = [self.classify(s) for s in segments]
-        if not all(k or word_count(s) <= SEGMENT_LABEL_WORDS for k, s in zip(kinds, segments)):
+        trail = re.search(r"\s[›>]\s", text) is not None
+        # A breadcrumb trail may end in the article's own title: Startseite > Ausland > Öltanker vor Rügen
+        labels = list(zip(kinds, segments))[:-1] if trail and len(segments) >= BREADCRUMB_MIN_ITEMS else list(zip(kinds, segments))
+        if not all(k or word_count(s) <= SEGMENT_LABEL_WORDS for k, s in labels):
             return None
-        if re.search(r"\s[›>/]\s", text):
+        if trail or re.search(r"\s/\s", text):
             return "breadcrumb"
         named = [k for k in kinds if k]
         return max(set(named), key=named.count) if named else "menu"
@@ -367,7 +372,9 @@ class _Cleaner:
             return
         head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
         for n, line in enumerate(kept[:head_end]):
-            if _SENTENCE_END.search(line.text) or self.in_list(kept, n) or _is_topic_line(line, kept[n + 1]):
+            if (_SENTENCE_END.search(line.text) and not _INITIALS.fullmatch(line.text)) or self.in_list(kept, n):
+                continue
+            if n > 0 and _is_topic_line(line, kept[n + 1]):  # the first line is the masthead
                 continue
             if word_count(line.text) <= KICKER_WORDS:
                 self.remove(line, "page_header")

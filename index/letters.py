@@ -18,9 +18,9 @@ import wordfreq
 
 LANGUAGES = ("da", "de", "en", "nb", "sv", "nl")
 VOCABULARY_WORDS = 50_000  # most frequent words per language used as its vocabulary
-MIN_WORDS = 6  # fewer words of MIN_WORD_LETTERS letters are too little evidence
+MIN_WORDS = 5  # fewer words of MIN_WORD_LETTERS letters are too little evidence
 MIN_WORD_LETTERS = 4  # shorter scrambled words are too often words by chance
-# Measured on the lines of 6+ words of our sample corpus and the seeds, and on the same lines with
+# Measured on the lines of 5+ long words of our sample corpus and the seeds, and on the same lines with
 # letters shifted or shuffled. The mean log-probability of letter pairs is -6.7 or more for real
 # lines (1st percentile -6.0), -7.4 or less for shifted ones: that decides alone. Shuffled words
 # keep common pairs (median -6.5) but are words of no list (at most 25% known, median 0%), while

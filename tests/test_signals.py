@@ -103,3 +103,15 @@ def test_a_caption_cut_short_goes_when_the_page_has_it_in_full():
 def test_a_page_of_buttons_and_labels_has_no_article_text():
     assert not has_article_text(["TV 2", "Godkend alle", "Se vores partnere (142)", "Formål"])
     assert has_article_text(["Rusland og Iran indgår aftale om droner, oplyser Kreml i dag."])
+
+
+def test_sentences_that_talk_about_chrome_are_article_text():
+    lookalikes = [
+        "Die Partei verschickte am Montag einen Newsletter an ihre Mitglieder.",
+        "Tilmeld dig senest fredag, lyder opfordringen fra kommunen.",
+        "»Vi accepterer ikke, at russiske hackere stjæler cookies fra danske ministerier,« siger ministeren.",
+        "Plattformen X hat ihre Kommentarfunktion für Konten aus Russland im Oktober eingeschränkt, berichtet die Zeitung.",
+    ]
+    doc, removed = run(ARTICLE[0], *lookalikes, ARTICLE[1], ARTICLE[2])
+    assert not removed
+    assert all(doc.text.count(sentence) == 1 for sentence in lookalikes)
