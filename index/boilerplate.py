@@ -14,7 +14,7 @@ from index.prefilter import FilteredPattern
 
 RULES_DIR = Path(__file__).parent / "rules"
 
-_NOT_ALNUM = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 
 
 def line_key(text: str) -> str:
@@ -34,7 +34,7 @@ def _is_word_char(char: str) -> bool:
 
 def content_key(text: str) -> str:
     """A line as duplicate detection compares it: letters and digits only, case-folded."""
-    return _NOT_ALNUM.sub(" ", text.casefold()).strip()
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def word_count(text: str) -> int:
@@ -121,14 +121,15 @@ class Rules:
         object.__setattr__(self, "vocabulary", frozenset().union(*(k.vocabulary for k in self.kinds)))
         # Which patterns each required literal unlocks; patterns without one are always tried.
         by_literal: dict[str, list[tuple[str, LinePattern]]] = {}
-        always: dict[str, list[LinePattern]] = {}
+        always: dict[str, set[LinePattern]] = {}
         for kind in self.kinds:
             for pattern in kind.patterns:
                 if pattern.regex.literals is None:
-                    always.setdefault(kind.name, []).append(pattern)
+                    always.setdefault(kind.name, set()).add(pattern)
                 for literal in pattern.regex.literals or ():
                     by_literal.setdefault(literal, []).append((kind.name, pattern))
         object.__setattr__(self, "_literals", _automaton(by_literal))
+        object.__setattr__(self, "_toggle_labels", _automaton({label.lower(): label for label in self.toggle_labels}))
         object.__setattr__(self, "_always", always)
         # The same for trailing patterns, which must be tried in rule order: (order, kind, pattern).
         trailing = [(n, kind, p) for n, (kind, p) in enumerate((k, p) for k in self.kinds for p in k.trailing)]
@@ -142,11 +143,20 @@ class Rules:
     def candidates(self, text: str) -> dict[str, set[LinePattern]]:
         """Per kind, the patterns that can match `text`: those whose required literals it contains.
         One Aho-Corasick pass over the line finds them all, instead of running hundreds of regexes."""
-        found: dict[str, set[LinePattern]] = {name: set(patterns) for name, patterns in self._always.items()}
+        found: dict[str, set[LinePattern]] = {}
         for _, owners in self._literals.iter(text.lower()):
             for name, pattern in owners:
-                found.setdefault(name, set()).add(pattern)
+                if name in found:
+                    found[name].add(pattern)
+                else:
+                    found[name] = {pattern}
+        for name, patterns in self._always.items():
+            found[name] = found[name].union(patterns) if name in found else patterns
         return found
+
+    def may_have_toggle(self, text: str) -> bool:
+        """Whether a caption toggle label occurs in `text` at all (one automaton pass)."""
+        return next(self._toggle_labels.iter(text.lower()), None) is not None
 
     def heading_kind_of(self, key: str) -> Kind | None:
         """The first kind with a heading pattern that matches a whole line key."""

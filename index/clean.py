@@ -39,7 +39,6 @@ _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ]
 _DIGIT = re.compile(r"\d")
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _INNER_SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*\w[.!?…][»«\"”“'’)\]]*\s")  # a finished sentence, then more
-_TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{};=]|":')  # what prose never has, but code and JSON always do
 
@@ -101,6 +100,15 @@ class _Cleaner:
         self.block_tag = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
         labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in rules.toggle_labels)
         self.toggle = re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.I) if labels else None
+        self._label_keys: dict[str, str] = {}
+        self._kinds: dict[str, str | None] = {}
+
+    def label_key(self, text: str) -> str:
+        """A line's key with counters removed (`Kommentarer (214)` is `kommentarer`), computed once."""
+        key = self._label_keys.get(text)
+        if key is None:
+            key = self._label_keys[text] = line_key(_strip_counts(text))
+        return key
 
     def drop(self, text: str, reason: str, index: int = -1) -> None:
         if text.strip():
@@ -142,7 +150,7 @@ class _Cleaner:
     # -- inside a line ---------------------------------------------------------------------
     def cut_toggles(self, line: _Line) -> None:
         """Remove caption toggles at a line's end or between two copies of the same caption."""
-        if self.toggle is None:
+        if self.toggle is None or not self.rules.may_have_toggle(line.text):
             return
         parts = self.toggle.split(line.text)
         if len(parts) == 1:
@@ -193,7 +201,13 @@ class _Cleaner:
 
     # -- whole lines -----------------------------------------------------------------------
     def classify(self, text: str) -> str | None:
-        """The kind of boilerplate a whole line is, or None for article text."""
+        """The kind of boilerplate a whole line is, or None for article text (remembered per text:
+        pages repeat their labels)."""
+        if text not in self._kinds:
+            self._kinds[text] = self._classify(text)
+        return self._kinds[text]
+
+    def _classify(self, text: str) -> str | None:
         key = line_key(text)
         if not key and not any(ch.isalnum() for ch in text):
             return "no_letters"
@@ -242,7 +256,7 @@ class _Cleaner:
         if len(segments) < 2:
             return None
         for kind in self.rules.kinds:  # a row of widget buttons: Gefällt mir 312 · Traurig 188
-            if kind.vocabulary and all(line_key(_strip_counts(s)) in kind.vocabulary for s in segments):
+            if kind.vocabulary and all(self.label_key(s) in kind.vocabulary for s in segments):
                 return kind.name
         kinds = [self.classify(s) for s in segments]
         trail = re.search(r"\s[›>]\s", text) is not None
@@ -288,11 +302,11 @@ class _Cleaner:
                 taken += 1
 
     def _heading_kind(self, line: _Line) -> Kind | None:
-        key = line_key(_strip_counts(line.text))
+        key = self.label_key(line.text)
         return self.rules.heading_kinds.get(key) or self.rules.heading_kind_of(key)
 
     def _belongs(self, line: _Line, kind: Kind) -> bool:
-        key = line_key(_strip_counts(line.text))
+        key = self.label_key(line.text)
         return (
             key in kind.vocabulary
             or key in kind.lines
@@ -324,7 +338,7 @@ class _Cleaner:
         vocabulary = self.rules.vocabulary
         kept = [x for x in lines if x.kept]
         for reason, test, minimum in (
-            ("reaction_widget", lambda x: line_key(_strip_counts(x.text)) in vocabulary, VOCABULARY_RUN),
+            ("reaction_widget", lambda x: self.label_key(x.text) in vocabulary, VOCABULARY_RUN),
             ("menu", _is_menu_item, MENU_RUN),
         ):
             start = 0
@@ -405,18 +419,17 @@ class _Cleaner:
             self.drop(line.text, reason, line.index)
 
     # -- duplicates ------------------------------------------------------------------------
-    def truncated_copies(self, lines: list[_Line]) -> None:
+    def truncated_copies(self, lines: list[_Line], keys: dict[int, str]) -> None:
         """Remove a caption or teaser cut short (with an ellipsis, or where a toggle was) when the page also
         has it in full: its words are the start of a longer line's. One sort finds every such pair."""
-        kept = [(content_key(_TRUNCATED.sub("", x.text)), x) for x in lines if x.kept]
-        ordered = sorted(kept, key=lambda item: item[0])
+        ordered = sorted(((keys[x.index], x) for x in lines if x.kept), key=lambda item: item[0])
         for (key, line), (following, _) in zip(ordered, ordered[1:]):
-            truncated = bool(_TRUNCATED.search(line.text))  # then it may stop inside a word
+            truncated = line.text.rstrip().endswith(("…", "..."))  # then it may stop inside a word
             needed = TRUNCATED_MIN_WORDS if truncated else PREFIX_COPY_MIN_WORDS
             if following.startswith(key if truncated else key + " ") and following != key and len(key.split()) >= needed:
                 self.remove(line, "duplicate_caption")
 
-    def deduplicate(self, lines: list[_Line], title: str | None) -> None:
+    def deduplicate(self, lines: list[_Line], keys: dict[int, str], title: str | None) -> None:
         title_key = content_key(title) if title else None
         seen: dict[str, int] = {}  # key -> position among kept lines
         earlier = _LongLines()
@@ -425,7 +438,7 @@ class _Cleaner:
         for line in lines:
             if not line.kept:
                 continue
-            key = content_key(line.text)
+            key = keys[line.index]
             if title_key and key == title_key:
                 self.remove(line, "duplicate_title")
                 continue
@@ -434,13 +447,14 @@ class _Cleaner:
                 continue
             words = frozenset(key.split())
             long = len(words) >= NEAR_DUPLICATE_MIN_WORDS
-            original = earlier.near_duplicate(words) if long else None
+            prefix = earlier.prefix(words) if long else []
+            original = earlier.near_duplicate(words, prefix) if long else None
             if original is not None:
                 duplicates.append((line, original, "near_duplicate_paragraph"))
                 continue
             seen[key] = position
             if long:
-                earlier.add(position, words)
+                earlier.add(position, words, prefix)
             position += 1
         # Consecutive duplicates of consecutive originals are a repeated article, not a stray copy.
         run: list[tuple[_Line, int, str]] = []
@@ -508,8 +522,8 @@ def _ends_article(text: str) -> bool:
 
 def _unreadable(text: str) -> str | None:
     """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read."""
-    symbols = len(_CODE_CHARS.findall(text))
-    if symbols >= CODE_MIN_SYMBOLS and symbols >= CODE_SYMBOL_SHARE * len(text) and _CODE_HINT.search(text):
+    symbols = len(_CODE_CHARS.findall(text)) if _CODE_HINT.search(text) else 0
+    if symbols >= CODE_MIN_SYMBOLS and symbols >= CODE_SYMBOL_SHARE * len(text):
         return "code"
     return "scrambled_text" if is_scrambled(text) else None
 
@@ -554,24 +568,26 @@ class _LongLines:
         size = len(words) - math.ceil(NEAR_DUPLICATE_JACCARD * len(words)) + 1
         return sorted(sorted(words), key=len, reverse=True)[:size]  # the sort is stable: a total order
 
-    def near_duplicate(self, words: frozenset[str]) -> int | None:
+    def near_duplicate(self, words: frozenset[str], prefix: list[str]) -> int | None:
         """The position of the latest earlier line whose words are nearly these, or None."""
         oldest = len(self.lines) - NEAR_DUPLICATE_WINDOW
         candidates: set[int] = set()
-        for word in self.prefix(words):
+        for word in prefix:
             for number in reversed(self.postings.get(word, ())):
                 if number < oldest:
                     break
                 candidates.add(number)
         for number in sorted(candidates, reverse=True):
             position, other = self.lines[number]
+            if min(len(words), len(other)) < NEAR_DUPLICATE_JACCARD * max(len(words), len(other)):
+                continue  # sizes this far apart cannot reach the similarity
             common = len(words & other)
             if common >= NEAR_DUPLICATE_JACCARD * (len(words) + len(other) - common):
                 return position
         return None
 
-    def add(self, position: int, words: frozenset[str]) -> None:
-        for word in self.prefix(words):
+    def add(self, position: int, words: frozenset[str], prefix: list[str]) -> None:
+        for word in prefix:
             self.postings.setdefault(word, []).append(len(self.lines))
         self.lines.append((position, words))
 
@@ -631,8 +647,9 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
     if title is None and len(kept) > 1 and is_headline(kept[0].text):
         headline = kept[0]
         title = " ".join(headline.text.split())
-    cleaner.truncated_copies(lines)
-    cleaner.deduplicate([x for x in lines if x is not headline], title)
+    keys = {x.index: content_key(x.text) for x in lines if x.kept}  # the texts change no more
+    cleaner.truncated_copies(lines, keys)
+    cleaner.deduplicate([x for x in lines if x is not headline], keys, title)
     paragraphs = [" ".join(x.text.split()) for x in lines if x.kept and x is not headline]
     return CleanDocument(
         id=raw.id,

@@ -32,7 +32,7 @@ SHUFFLED_PAIR_LOG_PROB = -6.2
 PAIR_CHECK_SHARE = 0.6  # only lines with fewer known words than this are worth the pair score
 UNSEEN_PAIR_LOG_PROB = math.log(1e-7)
 
-_WORD = re.compile(r"[^\W\d_]+")
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % MIN_WORD_LETTERS)
 
 
 class _Language:
@@ -61,7 +61,7 @@ class _Language:
         return total / count
 
     def known_share(self, words: list[str]) -> float:
-        return sum(w in self.vocabulary for w in words) / len(words)
+        return sum(map(self.vocabulary.__contains__, words)) / len(words)
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +72,7 @@ def _languages() -> tuple[_Language, ...]:
 def is_scrambled(text: str) -> bool:
     """True when a line of at least MIN_WORDS words reads as no known language: its letter pairs are
     improbable in all of them, or fairly improbable while few of its words are words of any."""
-    words = [w for w in _WORD.findall(text.lower()) if len(w) >= MIN_WORD_LETTERS]
+    words = _LONG_WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return False
     languages = _languages()
