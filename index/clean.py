@@ -67,7 +67,6 @@ REPEATED_ARTICLE_RUN = 3
 TRUNCATED_MIN_WORDS = 4  # a line cut with an ellipsis, when another line goes on where it stops
 PREFIX_COPY_MIN_WORDS = 8  # the same without the ellipsis (a toggle took it): a longer start
 KICKER_WORDS = 2  # a line this short above the article's text is a label, not a headline
-FOOTER_LABEL_WORDS = 3
 SUBHEADING_WORDS = 4
 MIN_ARTICLE_WORDS = 40  # without a finished sentence of LAST_SENTENCE_WORDS, this much text is an article
 BYLINE_NAME_WORDS = 4

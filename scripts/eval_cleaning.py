@@ -138,11 +138,11 @@ def justext_output(cases: list[Case]) -> list[list[str] | None]:
     return results
 
 
-def score(cases: list[Case], outputs: list[list[str] | None], misses: list[str] | None = None) -> dict[str, Tally]:
-    """Tallies per language and `all`."""
+def score(cases: list[Case], outputs: list[list[str] | None], key=lambda case: case.lang, misses: list[str] | None = None) -> dict[str, float]:
+    """Figures per `key` of a case (its language by default) and for `all`: {"da_keep": 1.0, ...}."""
     tallies: dict[str, Tally] = {}
     for case, lines in zip(cases, outputs):
-        for tally in (tallies.setdefault(case.lang, Tally()), tallies.setdefault("all", Tally())):
+        for tally in (tallies.setdefault(key(case), Tally()), tallies.setdefault("all", Tally())):
             if case.empty:
                 tally.add("empty", lines is None)
             for snippet in case.keep:
@@ -154,29 +154,49 @@ def score(cases: list[Case], outputs: list[list[str] | None], misses: list[str] 
                 misses.append(f"{case.raw.id}: not skipped")
             misses += [f"{case.raw.id}: keep x{occurrences(s, lines or [])}: {s[:80]}" for s in case.keep if occurrences(s, lines or []) != 1]
             misses += [f"{case.raw.id}: drop left: {s[:80]}" for s in case.drop if occurrences(s, lines or [])]
-    return tallies
+    return {
+        f"{name}_{metric}": tally.ratio(metric)
+        for name, tally in tallies.items()
+        for metric in ("keep", "drop", "empty")
+        if getattr(tally, metric)[1]
+    }
 
 
-def cleaning_scores(with_justext: bool = False, misses: list[str] | None = None) -> dict[str, dict[str, float]]:
-    """Figures per cleaner and set, {"cleaning_eval": {"da_keep": ..., "all_drop": ...}, ...}; jusText's
-    groups are `justext_eval` and `justext_seeds`."""
+def cleaned_sets(with_justext: bool) -> dict[str, tuple[list[Case], dict[str, list[list[str] | None]]]]:
+    """Per set (`eval`, `seeds`): its cases and each cleaner's output (`cleaning`, `justext`)."""
     sets = {"eval": (eval_cases(), PAGES)}
     if SEEDS.is_dir():
         sets["seeds"] = (seed_cases(), SEEDS)
     results = {}
     for name, (cases, corpus) in sets.items():
-        cleaners = {"cleaning": lambda: ours(cases, corpus)}
+        outputs = {"cleaning": ours(cases, corpus)}
         if with_justext:
-            cleaners["justext"] = lambda: justext_output(cases)
-        for cleaner, run in cleaners.items():
-            tallies = score(cases, run(), misses if cleaner == "cleaning" else None)
-            results[f"{cleaner}_{name}"] = {
-                f"{lang}_{metric}": tally.ratio(metric)
-                for lang, tally in tallies.items()
-                for metric in ("keep", "drop", "empty")
-                if getattr(tally, metric)[1]
-            }
+            outputs["justext"] = justext_output(cases)
+        results[name] = (cases, outputs)
     return results
+
+
+def cleaning_scores(with_justext: bool = False, misses: list[str] | None = None) -> dict[str, dict[str, float]]:
+    """Figures per cleaner and set, {"cleaning_eval": {"da_keep": ..., "all_drop": ...}, ...}; jusText's
+    groups are `justext_eval` and `justext_seeds`."""
+    return {
+        f"{cleaner}_{name}": score(cases, output, misses=misses if cleaner == "cleaning" else None)
+        for name, (cases, outputs) in cleaned_sets(with_justext).items()
+        for cleaner, output in outputs.items()
+    }
+
+
+def _group(case: Case) -> str:
+    """The folder of pages a case is in (one writer, one kind of site)."""
+    return case.raw.id.split("/")[0]
+
+
+def _row(label: str, pages: int, mine: dict[str, float], theirs: dict[str, float], key: str) -> str:
+    cells = [
+        f"{mine[f'{key}_{metric}']:.3f}  {theirs[f'{key}_{metric}']:.3f}" if f"{key}_{metric}" in mine else f"{'-':>13s}"
+        for metric in ("keep", "drop", "empty")
+    ]
+    return f"{label:22s} {pages:5d}   " + "   ".join(cells)
 
 
 def timing_page(cases: list[Case]) -> RawDocument:
@@ -210,24 +230,22 @@ def clean_milliseconds(page: RawDocument) -> float:
 
 def main() -> int:
     misses: list[str] | None = [] if "--misses" in sys.argv else None
-    results = cleaning_scores(with_justext=True, misses=misses)
-    print(f"{'set':6s} {'lang':4s} {'pages':>5s}   {'keep':>13s}   {'drop':>13s}   {'empty':>13s}")
-    print(f"{'':6s} {'':4s} {'':5s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}")
-    counts = {"eval": eval_cases()}
-    if SEEDS.is_dir():
-        counts["seeds"] = seed_cases()
-    for name, cases in counts.items():
-        mine, theirs = results[f"cleaning_{name}"], results[f"justext_{name}"]
+    print(f"{'set and language':22s} {'pages':>5s}   {'keep':>13s}   {'drop':>13s}   {'empty':>13s}")
+    print(f"{'':22s} {'':5s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}")
+    sets = cleaned_sets(with_justext=True)
+    for name, (cases, outputs) in sets.items():
+        mine = score(cases, outputs["cleaning"], misses=misses)
+        theirs = score(cases, outputs["justext"])
         for lang in sorted({c.lang for c in cases}) + ["all"]:
-            pages = sum(1 for c in cases if lang in (c.lang, "all"))
-            cells = []
-            for metric in ("keep", "drop", "empty"):
-                key = f"{lang}_{metric}"
-                cells.append(f"{mine[key]:.3f}  {theirs[key]:.3f}" if key in mine else f"{'-':>13s}")
-            print(f"{name:6s} {lang:4s} {pages:5d}   " + "   ".join(cells))
+            print(_row(f"{name} {lang}", sum(1 for c in cases if lang in (c.lang, "all")), mine, theirs, lang))
     if not SEEDS.is_dir():
         print(f"seeds: skipped ({SEEDS} not found)")
-    page = timing_page(counts["eval"])
+    cases, outputs = sets["eval"]
+    mine, theirs = score(cases, outputs["cleaning"], key=_group), score(cases, outputs["justext"], key=_group)
+    print("by group of pages:")
+    for name in sorted({_group(c) for c in cases}):
+        print(_row(f"  {name}", sum(1 for c in cases if _group(c) == name), mine, theirs, name))
+    page = timing_page(cases)
     print(f"cleaning a {len(page.text.split()):,}-word article: {clean_milliseconds(page):.1f} ms (median of {TIMING_RUNS})")
     for miss in misses or []:
         print(f"  {miss}")
