@@ -25,7 +25,7 @@ def line_key(text: str) -> str:
         start += 1
     while end > start and not _is_word_char(key[end - 1]):
         end -= 1
-    return key[start:end].strip()
+    return key[start:end]
 
 
 def _is_word_char(char: str) -> bool:
@@ -79,7 +79,7 @@ class Kind:
 
     def hits(self, text: str, candidates=None, words: int | None = None) -> float:
         """How many different patterns of this kind occur in `text`; a weak pattern counts half, and a
-        pattern anchored at the line's start describes the whole line, so it decides alone.
+        full-weight pattern anchored at the line's start describes the whole line, so it decides alone.
         `candidates`: the only patterns that can match (see Rules.candidates); default: those of
         this kind whose required literals occur in `text`."""
         words = word_count(text) if words is None else words
@@ -131,14 +131,15 @@ class Rules:
         object.__setattr__(self, "_literals", _automaton(by_literal))
         object.__setattr__(self, "_toggle_labels", _automaton({label.lower(): label for label in self.toggle_labels}))
         object.__setattr__(self, "_always", always)
-        # The same for trailing patterns, which must be tried in rule order: (order, kind, pattern).
-        trailing = [(n, kind, p) for n, (kind, p) in enumerate((k, p) for k in self.kinds for p in k.trailing)]
-        by_tail_literal: dict[str, list] = {}
-        for item in trailing:
-            for literal in item[2].literals or ():
-                by_tail_literal.setdefault(literal, []).append(item)
+        # The same for trailing patterns, which must be tried in rule order: by their order number.
+        trailing = [(kind, p) for kind in self.kinds for p in kind.trailing]
+        by_tail_literal: dict[str, list[int]] = {}
+        for n, (_, pattern) in enumerate(trailing):
+            for literal in pattern.literals or ():
+                by_tail_literal.setdefault(literal, []).append(n)
+        object.__setattr__(self, "_trailing", trailing)
         object.__setattr__(self, "_tail_literals", _automaton(by_tail_literal))
-        object.__setattr__(self, "_tail_always", [item for item in trailing if item[2].literals is None])
+        object.__setattr__(self, "_tail_always", {n for n, (_, p) in enumerate(trailing) if p.literals is None})
 
     def candidates(self, text: str) -> dict[str, set[LinePattern]]:
         """Per kind, the patterns that can match `text`: those whose required literals it contains.
@@ -156,7 +157,7 @@ class Rules:
 
     def may_have_toggle(self, text: str) -> bool:
         """Whether a caption toggle label occurs in `text` at all (one automaton pass)."""
-        return next(self._toggle_labels.iter(text.lower()), None) is not None
+        return next(self._toggle_labels.iter(" ".join(text.lower().split())), None) is not None
 
     def heading_kind_of(self, key: str) -> Kind | None:
         """The first kind with a heading pattern that matches a whole line key."""
@@ -165,9 +166,9 @@ class Rules:
     def trailing_candidates(self, lowered_tail: str) -> list[tuple[Kind, FilteredPattern]]:
         """The trailing patterns that can match in a line's lower-cased tail, in rule order."""
         found = set(self._tail_always)
-        for _, owners in self._tail_literals.iter(lowered_tail):
-            found.update(owners)
-        return [(kind, pattern) for _, kind, pattern in sorted(found, key=lambda item: item[0])]
+        for _, numbers in self._tail_literals.iter(lowered_tail):
+            found.update(numbers)
+        return [self._trailing[n] for n in sorted(found)]
 
 
 def _automaton(values: dict[str, list]) -> ahocorasick.Automaton:

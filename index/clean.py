@@ -2,9 +2,10 @@
 
 The unit is the line (a scraped page has one paragraph, caption or widget label per line). Stages,
 in order: normalise characters, strip leftover HTML, cut toggles and credits inside lines, remove
-whole lines by rule or because their letters are no language's, remove sections that follow a
-heading, remove runs of menu-like lines, remove lines the corpus repeats across articles, remove
-duplicated lines and repeated articles, and pick the title.
+whole lines by rule, as code, or because their letters are no language's, remove sections that
+follow a heading, remove runs of menu-like lines, remove lines the corpus repeats across
+articles, remove labels above and below the article, remove copies cut short, duplicated lines
+and repeated articles, and pick the title.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
 from index.documents import CleanDocument, RawDocument, Removal
@@ -37,16 +39,19 @@ _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001
 _SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
+_BIO_AFTER_NAME = r"(?:,|\s+(?:er|ist|war|is|was|berichtet|schreibt|skriver|dækker|arbeitet|arbejder)\b)"
+_ROLE_LINE = re.compile(r"(?:[\w-]+\s+){0,2}[\w-]*(?:[Kk]orrespondent|[Jj]ournalist|[Rr]edakteur|[Rr]edaktør|[Rr]eporter|[Aa]utor|[Ss]kribent)(?:in|en)?\b")
+_IMPRINT = re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?((?-i:[A-ZÆØÅÄÖÜ])[\w&.-]*(?:\s+(?-i:[A-ZÆØÅÄÖÜ])[\w&-]*){0,2})", re.I)
+_RIGHTS = re.compile(r"\b(?:alle rechte|alle rettigheder|all rights)\b", re.I)
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
-_INNER_SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*\w[.!?…][»«\"”“'’)\]]*\s")  # a finished sentence, then more
-_CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\|&$]')
-_CODE_HINT = re.compile(r'[{};=]|":')  # what prose never has, but code and JSON always do
+_CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
+_CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
 
 # Removal reasons the cleaner itself gives; every other reason is the name of a rule kind.
 CODE_REASONS = frozenset({
     "html", "caption_toggle", "duplicate_caption", "breadcrumb", "menu", "duplicate_paragraph",
     "near_duplicate_paragraph", "repeated_article", "duplicate_title", "scrambled_text", "repeated_line",
-    "code", "page_header", "page_footer",
+    "code", "page_header", "page_footer", "masthead", "author_box",
 })
 TRAILING_CHARS = 160  # credits and agency marks at a line's end are never longer
 SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
@@ -55,6 +60,7 @@ LINK_LIKE_WORDS = 15
 ARTICLE_PARAGRAPH_WORDS = 15  # a line this long that ends a sentence is article text
 SEGMENT_LABEL_WORDS = 3
 BREADCRUMB_MIN_ITEMS = 3
+BREADCRUMB_STEP_WORDS = 5
 MENU_RUN = 4  # this many consecutive very short lines look like a menu or a button row
 MENU_LINE_WORDS = 3
 MENU_LINE_MIN_WORDS = 5
@@ -68,6 +74,10 @@ TRUNCATED_MIN_WORDS = 4  # a line cut with an ellipsis, when another line goes o
 PREFIX_COPY_MIN_WORDS = 8  # the same without the ellipsis (a toggle took it): a longer start
 KICKER_WORDS = 2  # a line this short above the article's text is a label, not a headline
 SUBHEADING_WORDS = 4
+SITE_NAME_MIN_CHARS = 2  # `DR`, `B.T.`
+SITE_NAME_MAX_WORDS = 3
+SITE_NAME_ARTICLES = frozenset({"der", "die", "das", "the"})
+SITE_NAME_SEPARATORS = frozenset({"–", "—", "-", "·", "|", ":", "•"})
 MIN_ARTICLE_WORDS = 40  # without a finished sentence of LAST_SENTENCE_WORDS, this much text is an article
 BYLINE_NAME_WORDS = 4
 LAST_SENTENCE_WORDS = 8  # what follows the last finished sentence this long is no longer article
@@ -81,7 +91,7 @@ TITLE_MAX_CHARS = 200
 class _Line:
     text: str
     index: int
-    key: str  # the line as rules and the corpus count compare it, fixed before any cut
+    key: str  # the line as the corpus count compared it (line_key before any cut)
     reason: str | None = None
 
     @property
@@ -260,8 +270,15 @@ class _Cleaner:
         kinds = [self.classify(s) for s in segments]
         trail = re.search(r"\s[›>]\s", text) is not None
         # A breadcrumb trail may end in the article's own title: Startseite > Ausland > Öltanker vor Rügen
-        labels = list(zip(kinds, segments))[:-1] if trail and len(segments) >= BREADCRUMB_MIN_ITEMS else list(zip(kinds, segments))
-        if not all(k or word_count(s) <= SEGMENT_LABEL_WORDS for k, s in labels):
+        ends_in_title = trail and len(segments) >= BREADCRUMB_MIN_ITEMS and is_headline(segments[-1])
+        labels = list(zip(kinds, segments))[:-1] if ends_in_title else list(zip(kinds, segments))
+        long_trail = trail and len(segments) > BREADCRUMB_MIN_ITEMS  # no prose, even with a step of a few words
+
+        def label(kind: str | None, segment: str) -> bool:
+            words = word_count(_strip_counts(segment))
+            return bool(kind) or words <= SEGMENT_LABEL_WORDS or (long_trail and words <= BREADCRUMB_STEP_WORDS and not _SENTENCE_END.search(segment))
+
+        if not all(label(k, s) for k, s in labels):
             return None
         if trail or re.search(r"\s/\s", text):
             return "breadcrumb"
@@ -277,7 +294,7 @@ class _Cleaner:
         words_before = 0
         article_started = False
         for i, line in enumerate(lines):
-            kind = self._heading_kind(line) if line.kept else None
+            kind = self._heading_kind(line, lines[i + 1 :]) if line.kept else None
             if kind is None:
                 if line.kept:
                     words_before += word_count(line.text)
@@ -293,16 +310,22 @@ class _Cleaner:
             taken = 0
             followers = [x for x in lines[i + 1 :] if x.kept]
             for n, follower in enumerate(followers):
-                if taken >= kind.section_max_lines or self._heading_kind(follower) or not self._belongs(follower, kind):
+                if taken >= kind.section_max_lines or self._heading_kind(follower, followers[n + 1 :]) or not self._belongs(follower, kind):
                     break
                 if n + 1 < len(followers) and _is_subheading(follower, followers[n + 1]):
                     break  # the article's next subheading, not one more link of the box
                 self.remove(follower, kind.name)
                 taken += 1
 
-    def _heading_kind(self, line: _Line) -> Kind | None:
+    def _heading_kind(self, line: _Line, rest: list[_Line]) -> Kind | None:
+        """The kind whose heading this line is. A heading matched by a pattern (`Mehr aus …`) that
+        stands over a finished sentence is the article's own subheading instead."""
         key = self.label_key(line.text)
-        return self.rules.heading_kinds.get(key) or self.rules.heading_kind_of(key)
+        if key in self.rules.heading_kinds:
+            return self.rules.heading_kinds[key]
+        kind = self.rules.heading_kind_of(key)
+        after = next((x for x in rest if x.kept), None)
+        return None if kind is None or (after is not None and _ends_article(after.text)) else kind
 
     def _belongs(self, line: _Line, kind: Kind) -> bool:
         key = self.label_key(line.text)
@@ -324,13 +347,41 @@ class _Cleaner:
                     self.remove(line, kind.name)
 
     def names_by_bylines(self, lines: list[_Line]) -> None:
-        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline."""
+        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline;
+        a bare name over a line that says who that is (`Jan Berg, Jahrgang 1980, …`, `Korrespondent
+        in Washington.`) is an author box."""
         for i, line in enumerate(lines):
             if not line.kept or not _NAME_LINE.fullmatch(line.text) or word_count(line.text) > 8:
                 continue
             neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
             if any(n.reason in ("byline", "timestamp") for n in neighbours):
                 self.remove(line, "byline")
+            elif i + 1 < len(lines) and lines[i + 1].kept and (
+                re.match(re.escape(line.text) + _BIO_AFTER_NAME, lines[i + 1].text) or _ROLE_LINE.match(lines[i + 1].text)
+            ):
+                self.remove(line, "author_box")
+                self.remove(lines[i + 1], "author_box")
+
+    def site_name(self, lines: list[_Line], raw: RawDocument) -> None:
+        """Lines that are the publication's own name, from the page's `source` or URL: a masthead
+        (`Ekstra Bladet`, `ZEIT ONLINE`), a slogan or address after it (`Politiken – dagbladet …`);
+        and from its imprint (`© 2025 Yahoo. Alle Rechte vorbehalten.`): that name alone or with one
+        more word (`Yahoo Nachrichten`)."""
+        names = _site_names(raw)
+        imprints = {
+            _compact(m.group(1).split(". ")[0])
+            for _, r in self._removed
+            if r.reason == "copyright" and _RIGHTS.search(r.text) and (m := _IMPRINT.match(r.text))
+        }
+        if not names and not imprints:
+            return
+        kept = [x for x in lines if x.kept]
+        for n, line in enumerate(kept):
+            after = kept[n + 1] if n + 1 < len(kept) else None
+            if after is not None and _heads_paragraph(line, after):
+                continue
+            if _names_site(line.text, names) or _is_imprint_name(line.text, imprints):
+                self.remove(line, "masthead")
 
     def runs(self, lines: list[_Line]) -> None:
         """Remove runs of widget buttons and menu-like very short lines."""
@@ -345,7 +396,7 @@ class _Cleaner:
                 end = start
                 while end < len(kept) and kept[end].kept and test(kept[end]):
                     end += 1
-                introduced = start > 0 and kept[start - 1].text.rstrip().endswith(":")
+                introduced = start > 0 and (kept[start - 1].text.rstrip().endswith(":") or bool(self.rules.list_openers.search(kept[start - 1].text)))
                 if reason == "menu" and end < len(kept) and end > start and _is_topic_line(kept[end - 1], kept[end]):
                     end -= 1  # a topic line over the headline (Dachzeile), not one more menu item
                 if end - start >= minimum and not introduced:
@@ -356,29 +407,31 @@ class _Cleaner:
     def repeated(self, lines: list[_Line], corpus: RepeatedLines) -> None:
         """Remove lines the corpus repeats across different articles (see index.repeated). Such a line
         goes unless it ends a sentence — a stock phrase like `Det oplyser politiet.` recurs in real
-        articles — or is a heading of this article (a headline-like line over an article paragraph).
-        A sentence goes too when a line beside it also recurs: then it sits in a block of chrome."""
+        articles — or is a heading of this article (a heading-like line over an article paragraph) or
+        opens a list. A sentence goes too when a line beside it is repeated chrome that is no
+        sentence: then it sits in a block of chrome (two stock sentences side by side stay)."""
         if not corpus:
             return
         flagged = [line.key in corpus for line in lines]
+        chrome = [f and not _SENTENCE_END.search(line.text) for f, line in zip(flagged, lines)]
         kept = [i for i, line in enumerate(lines) if line.kept]
         for position, i in enumerate(kept):
-            if not flagged[i]:
-                continue
             line = lines[i]
+            if not flagged[i] or line.text.endswith(":") or self.rules.list_openers.search(line.text):
+                continue
             after = lines[kept[position + 1]] if position + 1 < len(kept) else None
             if _SENTENCE_END.search(line.text):
-                if (i > 0 and flagged[i - 1]) or (i + 1 < len(lines) and flagged[i + 1]):
+                if (i > 0 and chrome[i - 1]) or (i + 1 < len(lines) and chrome[i + 1]):
                     self.remove(line, "repeated_line")
             elif not (after and not flagged[after.index] and _heads_paragraph(line, after)):
                 self.remove(line, "repeated_line")
 
     def page_edges(self, lines: list[_Line]) -> None:
-        """Labels around the article. Above its second paragraph: a line of one or two words that ends
-        no sentence (a masthead, a section name) unless it is a two-word topic line right above the
-        headline, and a bare name (a byline). Below its last sentence: any short line that ends no
-        sentence (a slogan, a follow button, a link) unless a list or fact box it belongs to is
-        introduced."""
+        """Labels around the article. Above its second paragraph (the first is often a lead, with the
+        byline after it): a line of one or two words that ends no sentence (a masthead, a section
+        name) and a bare name (a byline) — but not the headline, a two-word topic line over it, or a
+        subheading right over a paragraph. Below its last sentence: any short line that ends no
+        sentence (a slogan, a follow button, a link) — but not the items of a list or fact box."""
         kept = [x for x in lines if x.kept]
         paragraphs = [n for n, x in enumerate(kept) if _is_article_paragraph(x.text)]
         if not paragraphs:
@@ -387,28 +440,28 @@ class _Cleaner:
         for n, line in enumerate(kept[:head_end]):
             if (_SENTENCE_END.search(line.text) and not _INITIALS.fullmatch(line.text)) or self.in_list(kept, n):
                 continue
-            if n > 0 and _is_topic_line(line, kept[n + 1]):  # the first line is the masthead
-                continue
+            if n == 0 and _is_article_paragraph(kept[1].text):
+                continue  # the headline, however short
+            if n > 0 and (_is_topic_line(line, kept[n + 1]) or _heads_paragraph(line, lines[line.index + 1])):
+                continue  # the first line is the masthead; a line over a paragraph is a subheading
             if word_count(line.text) <= KICKER_WORDS:
                 self.remove(line, "page_header")
             elif _is_name(line.text) and n > 0:  # the first line may be a headline in Title Case
                 self.remove(line, "byline")
         last = max(n for n, x in enumerate(kept) if _ends_article(x.text))
         for n, line in enumerate(kept[last + 1 :], start=last + 1):
-            if word_count(line.text) > LINK_LIKE_WORDS or _SENTENCE_END.search(line.text) or _INNER_SENTENCE.search(line.text):
+            if word_count(line.text) > LINK_LIKE_WORDS or _SENTENCE_END.search(line.text) or _holds_sentence(line.text):
                 continue
-            if not self.in_list(kept, n):
+            if not self.in_list(kept, n) and not _in_table(kept, n):
                 self.remove(line, "page_footer")
 
     def in_list(self, kept: list[_Line], n: int) -> bool:
-        """Whether kept[n] is an item of a list (or the list's heading) that a line ending with a colon
-        or starting like a fact box (`Fakta:`, `Hintergrund`) introduces."""
-        while n >= 0:
-            text = kept[n].text
-            if self.rules.list_openers.search(text) or text.endswith(":"):
+        """Whether kept[n] opens a list (a line ending with a colon, or starting like a fact box:
+        `Fakta`, `Hintergrund`) or is an item of one: short lines that end no sentence, back to it."""
+        for line in reversed(kept[: n + 1]):
+            if self.rules.list_openers.search(line.text) or line.text.endswith(":"):
                 return True
-            n -= 1
-            if n < 0 or _SENTENCE_END.search(kept[n].text) or word_count(kept[n].text) > LINK_LIKE_WORDS:
+            if _SENTENCE_END.search(line.text) or word_count(line.text) > LINK_LIKE_WORDS:
                 return False
         return False
 
@@ -510,6 +563,56 @@ def _strip_counts(text: str) -> str:
     return re.sub(r"\d[\d.,]*", " ", re.sub(r"\([^()]*\d[^()]*\)", " ", text))
 
 
+def _site_names(raw: RawDocument) -> set[str]:
+    """The publication's name in compact form (letters and digits, lower case), from `source` and the
+    URL's host (`https://www.ekstrabladet.dk/…` -> `ekstrabladet`)."""
+    names = {_compact(raw.source)} if raw.source else set()
+    for host in (urlsplit(raw.url or "").hostname or "", raw.source or ""):
+        labels = [label for label in host.casefold().split(".") if label and label != "www"]
+        if len(labels) >= 2 and " " not in host:  # a host name: its second-level label
+            names.add(_compact(labels[-2]))
+    return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _names_site(text: str, names: set[str]) -> bool:
+    """A line that is the site's name, perhaps with one more word (`ONLINE`, `Play`), or the name
+    and then a separator and a slogan or address, ending no sentence."""
+    if _SENTENCE_END.search(text) and not _INITIALS.fullmatch(text):
+        return False
+    words = text.split()
+    if len(words) > 1 and words[0].casefold() in SITE_NAME_ARTICLES:
+        words = words[1:]  # DER SPIEGEL
+    for k in range(1, min(len(words), SITE_NAME_MAX_WORDS) + 1):
+        if _compact(" ".join(words[:k])) in names:
+            rest = words[k:]
+            return len(rest) <= 1 or rest[0] in SITE_NAME_SEPARATORS or words[k - 1][-1] in ".:"
+    return False
+
+
+def _is_imprint_name(text: str, imprints: set[str]) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= SITE_NAME_MAX_WORDS and not _SENTENCE_END.search(text) and any(
+        _compact(" ".join(words[:k])) in imprints for k in (len(words) - 1, len(words)) if k
+    )
+
+
+def _holds_sentence(text: str) -> bool:
+    """Whether a finished sentence of five or more words ends inside the line (`… vinteren. & mere`)."""
+    tokens = text.split()
+    return any(_SENTENCE_END.search(token) and token[-2:-1].isalnum() for token in tokens[4:-1])
+
+
+def _in_table(kept: list[_Line], n: int) -> bool:
+    """Whether kept[n] is one of two or more lines in a row that carry figures (results, a table)."""
+    return _DIGIT.search(kept[n].text) is not None and any(
+        0 <= m < len(kept) and _DIGIT.search(kept[m].text) and not _SENTENCE_END.search(kept[m].text) for m in (n - 1, n + 1)
+    )
+
+
 def _is_name(text: str) -> bool:
     return bool(_NAME_LINE.fullmatch(text)) and word_count(text) <= BYLINE_NAME_WORDS
 
@@ -532,8 +635,17 @@ def _is_article_paragraph(text: str) -> bool:
 
 
 def _heads_paragraph(line: _Line, after: _Line) -> bool:
-    """A headline-like line (two words will do) right above an article paragraph: a heading of the article."""
-    return (is_headline(line.text) or (word_count(line.text) == 2 and is_headline(line.text + " x"))) and _is_article_paragraph(after.text)
+    """A heading-like line right above an article paragraph: a heading of the article."""
+    return _is_heading_like(line.text) and _is_article_paragraph(after.text)
+
+
+def _is_heading_like(text: str) -> bool:
+    """A heading's shape, one word up: short, capitalised, no closing full stop, comma or colon."""
+    return (
+        1 <= word_count(text) <= TITLE_MAX_WORDS
+        and text[-1] not in ".,;:"
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "»„“\"'")
+    )
 
 
 def _is_subheading(line: _Line, after: _Line) -> bool:
@@ -638,12 +750,13 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
     cleaner.names_by_bylines(lines)
     cleaner.runs(lines)
     cleaner.repeated(lines, repeated)
+    cleaner.site_name(lines, raw)
     cleaner.page_edges(lines)
 
     title = raw.title
     kept = [x for x in lines if x.kept]
     headline = None
-    if title is None and len(kept) > 1 and is_headline(kept[0].text):
+    if title is None and len(kept) > 1 and (is_headline(kept[0].text) or _heads_paragraph(kept[0], kept[1])):
         headline = kept[0]
         title = " ".join(headline.text.split())
     keys = {x.index: content_key(x.text) for x in lines if x.kept}  # the texts change no more

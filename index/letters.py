@@ -29,6 +29,7 @@ MIN_WORD_LETTERS = 4  # shorter scrambled words are too often words by chance
 PAIR_LOG_PROB = -7.3
 KNOWN_SHARE = 0.25
 SHUFFLED_PAIR_LOG_PROB = -6.2
+MIN_COMMON_WORDS = 3  # lower-case words needed before few known words count as evidence
 PAIR_CHECK_SHARE = 0.6  # only lines with fewer known words than this are worth the pair score
 UNSEEN_PAIR_LOG_PROB = math.log(1e-7)
 
@@ -70,11 +71,14 @@ def _languages() -> tuple[_Language, ...]:
 
 
 def is_scrambled(text: str) -> bool:
-    """True when a line of at least MIN_WORDS words reads as no known language: its letter pairs are
-    improbable in all of them, or fairly improbable while few of its words are words of any."""
-    words = _LONG_WORD.findall(text.lower())
-    if len(words) < MIN_WORDS:
+    """True when a line of at least MIN_WORDS long words reads as no known language: their letter
+    pairs are improbable in all of them, or fairly improbable while few of its lower-case words are
+    words of any (capitalised words are mostly names, Podoljak, Saporischschja, in no list)."""
+    found = _LONG_WORD.findall(text)
+    if len(found) < MIN_WORDS:
         return False
+    words = [w.lower() for w in found]
+    common = [w.lower() for w in found if w[0].islower()]  # names, capitalised, are in no list
     languages = _languages()
     known = 0.0
     for language in languages:  # most lines are plainly one language: stop at the first
@@ -82,4 +86,7 @@ def is_scrambled(text: str) -> bool:
         if known >= PAIR_CHECK_SHARE:
             return False
     pairs = max(language.pair_score(words) for language in languages)
-    return pairs < PAIR_LOG_PROB or (known < KNOWN_SHARE and pairs < SHUFFLED_PAIR_LOG_PROB)
+    if pairs < PAIR_LOG_PROB:
+        return True
+    unknown_common = len(common) >= MIN_COMMON_WORDS and max(language.known_share(common) for language in languages) < KNOWN_SHARE
+    return unknown_common and pairs < SHUFFLED_PAIR_LOG_PROB

@@ -3,13 +3,16 @@
 A site repeats its own chrome — a slogan, an imprint line, a section menu, a newsletter prompt — on
 every page, in words no rule can know. Counted over the whole corpus before cleaning, a short line
 found in several *different* articles is such chrome. Articles count as different when their
-signatures differ: the hash of their longest line, which is article text on a page of any length,
-so that the same agency story on five sites counts once (a line two copies share is not chrome).
+signatures differ. A page's signature is its rarest long line (of SIGNATURE_WORDS words or more,
+the fewest pages having it; ties go to the smallest hash): that is article text, not the consent
+or imprint text every page of its site repeats, and the same agency story on five sites gets the
+same signature, so a line those copies share does not count as chrome.
 
 Safeguards: a corpus of fewer than MIN_DOCUMENTS documents gives no signal at all; a line must
 recur in at least MIN_ARTICLES different articles, and in big corpora in ARTICLE_SHARE of them;
 lines longer than MAX_WORDS are paragraphs and never counted. What the cleaner then does with a
-repeated line (it protects sentences and the article's own headings) is in `index.clean`.
+repeated line (it protects sentences, the article's own headings and list openers) is in
+`index.clean`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ MIN_DOCUMENTS = 10
 MIN_ARTICLES = 3
 ARTICLE_SHARE = 0.0005  # 50 articles in a corpus of 100,000
 MAX_WORDS = 25
-SIGNATURE_WORDS = 8  # lines this long are article text that identifies an article
+SIGNATURE_WORDS = 8  # lines this long can identify an article
 
 
 def line_hash(key: str) -> int:
@@ -38,7 +41,6 @@ class RepeatedLines:
     """The lines (by key) that recur in at least `threshold` different articles of a corpus."""
 
     hashes: frozenset[int]
-    documents: int
     threshold: int
 
     def __contains__(self, key: str) -> bool:
@@ -48,35 +50,56 @@ class RepeatedLines:
         return len(self.hashes)
 
 
-NO_REPEATED_LINES = RepeatedLines(frozenset(), 0, 0)
+NO_REPEATED_LINES = RepeatedLines(frozenset(), 0)
 
 
 class LineCounter:
     """Counts, document by document, in how many different articles each short line occurs.
 
-    Memory is two 8-byte integers per distinct short line of a document, so a corpus of 100,000
-    articles costs some tens of megabytes."""
+    Memory is 16 bytes per distinct short or long line of a document: about 2 KB for a page of 100
+    lines, some 200 MB for 100,000 pages (an array of integers, not Python objects)."""
 
     def __init__(self) -> None:
-        self._lines = array("q")
-        self._articles = array("q")
+        self._short = array("q")  # hash of each distinct short line of each document
+        self._short_doc = array("q")  # ... and the document it is in
+        self._long = array("q")  # the same for long lines, the signature candidates
+        self._long_doc = array("q")
+        self._fallback = array("q")  # per document: a signature for a page without long lines
         self.documents = 0
 
     def add(self, keys: list[str]) -> None:
         """Count the line keys of one document (see `index.clean.line_keys`)."""
-        self.documents += 1
         hashes = {key: line_hash(key) for key in keys if key}
-        longest = max(hashes, key=len, default="")
-        signature = hashes[longest] if len(longest.split()) >= SIGNATURE_WORDS else line_hash("\n".join(sorted(hashes)))
+        doc = self.documents
         for key, h in hashes.items():
-            if len(key.split()) <= MAX_WORDS:
-                self._lines.append(h)
-                self._articles.append(signature)
+            words = len(key.split())
+            if words <= MAX_WORDS:
+                self._short.append(h)
+                self._short_doc.append(doc)
+            if words >= SIGNATURE_WORDS:
+                self._long.append(h)
+                self._long_doc.append(doc)
+        self._fallback.append(line_hash("\n".join(sorted(hashes))))
+        self.documents += 1
+
+    def signatures(self) -> np.ndarray:
+        """Per document, the hash of its rarest long line (or of all its lines when it has none)."""
+        signatures = np.frombuffer(self._fallback, dtype=np.int64).copy()
+        if self._long:
+            long = np.frombuffer(self._long, dtype=np.int64)
+            docs = np.frombuffer(self._long_doc, dtype=np.int64)
+            _, inverse, counts = np.unique(long, return_inverse=True, return_counts=True)
+            order = np.lexsort((long, counts[inverse], docs))  # by document, then rarity, then hash
+            first = order[np.r_[True, docs[order][1:] != docs[order][:-1]]]
+            signatures[docs[first]] = long[first]
+        return signatures
 
     def result(self) -> RepeatedLines:
-        if self.documents < MIN_DOCUMENTS or not self._lines:
-            return RepeatedLines(frozenset(), self.documents, 0)
+        if self.documents < MIN_DOCUMENTS or not self._short:
+            return NO_REPEATED_LINES
         threshold = max(MIN_ARTICLES, math.ceil(ARTICLE_SHARE * self.documents))
-        pairs = np.unique(np.stack([np.frombuffer(self._lines, dtype=np.int64), np.frombuffer(self._articles, dtype=np.int64)]), axis=1)
-        lines, counts = np.unique(pairs[0], return_counts=True)
-        return RepeatedLines(frozenset(lines[counts >= threshold].tolist()), self.documents, threshold)
+        lines = np.frombuffer(self._short, dtype=np.int64)
+        articles = self.signatures()[np.frombuffer(self._short_doc, dtype=np.int64)]
+        pairs = np.unique(np.stack([lines, articles]), axis=1)
+        distinct, counts = np.unique(pairs[0], return_counts=True)
+        return RepeatedLines(frozenset(distinct[counts >= threshold].tolist()), threshold)

@@ -37,7 +37,7 @@ def test_every_figure_has_a_floor(scores):
         assert set(metrics) == set(FLOORS[group]), group
 
 
-@pytest.mark.parametrize("group", ["eval", "seeds"])
+@pytest.mark.parametrize("group", ["eval", "holdout", "seeds"])
 @pytest.mark.parametrize("metric", ["all_keep", "all_drop"])
 def test_cleaning_beats_justext(cleaning, group, metric):
     if f"cleaning_{group}" not in cleaning:
