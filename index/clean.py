@@ -39,10 +39,15 @@ _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001
 _SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
 _NAME_LINE = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+(?:,\s*[\w .-]{1,40})?")
 _DIGIT = re.compile(r"\d")
-_BIO_AFTER_NAME = r"(?:,|\s+(?:er|ist|war|is|was|berichtet|schreibt|skriver|dækker|arbeitet|arbejder)\b)"
-_ROLE_LINE = re.compile(r"(?:[\w-]+\s+){0,2}[\w-]*(?:[Kk]orrespondent|[Jj]ournalist|[Rr]edakteur|[Rr]edaktør|[Rr]eporter|[Aa]utor|[Ss]kribent)(?:in|en)?\b")
+_NAME_ROLE = re.compile(
+    r"(?:[A-ZÆØÅÄÖÜ][\w'.-]+\s+){1,3}[A-ZÆØÅÄÖÜ][\w'.-]+,\s*(?:[\w-]+\s+){0,2}"
+    r"(?:correspondent|reporter|editor|writer|[Kk]orrespondent(?:in)?|[Jj]ournalist(?:in)?|redaktør|[Rr]edakteur(?:in)?|[Rr]eporterin)"
+)  # Harriet Collingwood, diplomatic correspondent
 _IMPRINT = re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?((?-i:[A-ZÆØÅÄÖÜ])[\w&.-]*(?:\s+(?-i:[A-ZÆØÅÄÖÜ])[\w&-]*){0,2})", re.I)
 _RIGHTS = re.compile(r"\b(?:alle rechte|alle rettigheder|all rights)\b", re.I)
+_NOT_A_NAME = re.compile(r"(?:alle|all|copyright)\b", re.I)  # `© 2024 Alle rettigheder …` names nobody
+_BREADCRUMB_TRAIL = re.compile(r"^[^>›]{1,60}(?:\s[>›]\s[^>›]{1,60}){3,}$")  # Startseite > Politik > Ausland > …
+_SOURCE_TEASER = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w.-]*\s+){0,2}[A-ZÆØÅÄÖÜ][\w.-]*\s+·\s+\S+(?:\s+\S+){2,}$")  # Ritzau · Dansk F-35-fly …
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
@@ -51,7 +56,7 @@ _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON 
 CODE_REASONS = frozenset({
     "html", "caption_toggle", "duplicate_caption", "breadcrumb", "menu", "duplicate_paragraph",
     "near_duplicate_paragraph", "repeated_article", "duplicate_title", "scrambled_text", "repeated_line",
-    "code", "page_header", "page_footer", "masthead", "author_box",
+    "code", "page_header", "page_footer", "masthead", "related_links",
 })
 TRAILING_CHARS = 160  # credits and agency marks at a line's end are never longer
 SHORT_LINE_WORDS = 12  # one pattern hit removes a line this short
@@ -59,8 +64,6 @@ MEDIUM_LINE_WORDS = 40  # two different hits remove a line this long; longer one
 LINK_LIKE_WORDS = 15
 ARTICLE_PARAGRAPH_WORDS = 15  # a line this long that ends a sentence is article text
 SEGMENT_LABEL_WORDS = 3
-BREADCRUMB_MIN_ITEMS = 3
-BREADCRUMB_STEP_WORDS = 5
 MENU_RUN = 4  # this many consecutive very short lines look like a menu or a button row
 MENU_LINE_WORDS = 3
 MENU_LINE_MIN_WORDS = 5
@@ -73,11 +76,17 @@ REPEATED_ARTICLE_RUN = 3
 TRUNCATED_MIN_WORDS = 4  # a line cut with an ellipsis, when another line goes on where it stops
 PREFIX_COPY_MIN_WORDS = 8  # the same without the ellipsis (a toggle took it): a longer start
 KICKER_WORDS = 2  # a line this short above the article's text is a label, not a headline
+FOOTER_LABEL_WORDS = 6  # a line after the article's last sentence this short is a label
 SUBHEADING_WORDS = 4
+TEASERS_UNDER_HEADING = 2
+TEASER_MIN_WORDS = 4
+TEASER_WITH_FIGURES_WORDS = 6
 SITE_NAME_MIN_CHARS = 2  # `DR`, `B.T.`
 SITE_NAME_MAX_WORDS = 3
+SLOGAN_MAX_WORDS = 12
 SITE_NAME_ARTICLES = frozenset({"der", "die", "das", "the"})
-SITE_NAME_SEPARATORS = frozenset({"–", "—", "-", "·", "|", ":", "•"})
+SITE_NAME_SEPARATORS = frozenset({"–", "—", "-", "·", "|", "•"})
+SITE_NAME_SUFFIXES = frozenset({"online", "news", "nyheder", "nachrichten", "plus", "play", "pro", "live", "tv", "digital", "e-avis", "epaper", "+"})
 MIN_ARTICLE_WORDS = 40  # without a finished sentence of LAST_SENTENCE_WORDS, this much text is an article
 BYLINE_NAME_WORDS = 4
 LAST_SENTENCE_WORDS = 8  # what follows the last finished sentence this long is no longer article
@@ -268,19 +277,9 @@ class _Cleaner:
             if kind.vocabulary and all(self.label_key(s) in kind.vocabulary for s in segments):
                 return kind.name
         kinds = [self.classify(s) for s in segments]
-        trail = re.search(r"\s[›>]\s", text) is not None
-        # A breadcrumb trail may end in the article's own title: Startseite > Ausland > Öltanker vor Rügen
-        ends_in_title = trail and len(segments) >= BREADCRUMB_MIN_ITEMS and is_headline(segments[-1])
-        labels = list(zip(kinds, segments))[:-1] if ends_in_title else list(zip(kinds, segments))
-        long_trail = trail and len(segments) > BREADCRUMB_MIN_ITEMS  # no prose, even with a step of a few words
-
-        def label(kind: str | None, segment: str) -> bool:
-            words = word_count(_strip_counts(segment))
-            return bool(kind) or words <= SEGMENT_LABEL_WORDS or (long_trail and words <= BREADCRUMB_STEP_WORDS and not _SENTENCE_END.search(segment))
-
-        if not all(label(k, s) for k, s in labels):
+        if not all(k or word_count(_strip_counts(s)) <= SEGMENT_LABEL_WORDS for k, s in zip(kinds, segments)):
             return None
-        if trail or re.search(r"\s/\s", text):
+        if re.search(r"\s[›>/]\s", text):
             return "breadcrumb"
         named = [k for k in kinds if k]
         return max(set(named), key=named.count) if named else "menu"
@@ -318,14 +317,17 @@ class _Cleaner:
                 taken += 1
 
     def _heading_kind(self, line: _Line, rest: list[_Line]) -> Kind | None:
-        """The kind whose heading this line is. A heading matched by a pattern (`Mehr aus …`) that
-        stands over a finished sentence is the article's own subheading instead."""
+        """The kind whose heading this line is. A heading matched by a pattern (`Mehr aus …`) is one only
+        over at least two teaser headlines; else it is the article's own subheading or list opener."""
         key = self.label_key(line.text)
         if key in self.rules.heading_kinds:
             return self.rules.heading_kinds[key]
         kind = self.rules.heading_kind_of(key)
-        after = next((x for x in rest if x.kept), None)
-        return None if kind is None or (after is not None and _ends_article(after.text)) else kind
+        if kind is None or line.text.endswith(":"):
+            return None
+        following = [x for x in rest if x.kept][:TEASERS_UNDER_HEADING]
+        teasers = len(following) == TEASERS_UNDER_HEADING and all(_is_teaser(x.text) for x in following)
+        return kind if teasers else None
 
     def _belongs(self, line: _Line, kind: Kind) -> bool:
         key = self.label_key(line.text)
@@ -347,36 +349,32 @@ class _Cleaner:
                     self.remove(line, kind.name)
 
     def names_by_bylines(self, lines: list[_Line]) -> None:
-        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline;
-        a bare name over a line that says who that is (`Jan Berg, Jahrgang 1980, …`, `Korrespondent
-        in Washington.`) is an author box."""
+        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline."""
         for i, line in enumerate(lines):
             if not line.kept or not _NAME_LINE.fullmatch(line.text) or word_count(line.text) > 8:
                 continue
             neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
             if any(n.reason in ("byline", "timestamp") for n in neighbours):
                 self.remove(line, "byline")
-            elif i + 1 < len(lines) and lines[i + 1].kept and (
-                re.match(re.escape(line.text) + _BIO_AFTER_NAME, lines[i + 1].text) or _ROLE_LINE.match(lines[i + 1].text)
-            ):
-                self.remove(line, "author_box")
-                self.remove(lines[i + 1], "author_box")
 
     def site_name(self, lines: list[_Line], raw: RawDocument) -> None:
-        """Lines that are the publication's own name, from the page's `source` or URL: a masthead
-        (`Ekstra Bladet`, `ZEIT ONLINE`), a slogan or address after it (`Politiken – dagbladet …`);
-        and from its imprint (`© 2025 Yahoo. Alle Rechte vorbehalten.`): that name alone or with one
-        more word (`Yahoo Nachrichten`)."""
+        """Lines that are the publication's own name, from the page's `source` or URL, or a masthead
+        line over its headline: the name again (`Ekstra Bladet`, `ZEIT ONLINE`), a slogan or
+        address after it (`Politiken – dagbladet …`); and from its imprint (`© 2025 Yahoo. Alle
+        Rechte vorbehalten.`): that name alone or with a product word (`Yahoo Nachrichten`)."""
+        kept = [x for x in lines if x.kept]
         names = _site_names(raw)
+        if len(kept) > 1 and word_count(kept[0].text) <= SITE_NAME_MAX_WORDS and is_headline(kept[1].text):
+            if not _SENTENCE_END.search(kept[0].text):
+                names.add(_compact(kept[0].text))  # a masthead over the headline: `Politiken – …` below
         imprints = {
             _compact(m.group(1).split(". ")[0])
             for _, r in self._removed
-            if r.reason == "copyright" and _RIGHTS.search(r.text) and (m := _IMPRINT.match(r.text))
+            if r.reason == "copyright" and _RIGHTS.search(r.text) and (m := _IMPRINT.match(r.text)) and not _NOT_A_NAME.match(m.group(1))
         }
         if not names and not imprints:
             return
-        kept = [x for x in lines if x.kept]
-        for n, line in enumerate(kept):
+        for n, line in enumerate(kept[1:], start=1):  # the first line is page_edges' to judge
             after = kept[n + 1] if n + 1 < len(kept) else None
             if after is not None and _heads_paragraph(line, after):
                 continue
@@ -389,7 +387,7 @@ class _Cleaner:
         kept = [x for x in lines if x.kept]
         for reason, test, minimum in (
             ("reaction_widget", lambda x: self.label_key(x.text) in vocabulary, VOCABULARY_RUN),
-            ("menu", _is_menu_item, MENU_RUN),
+            ("menu", lambda x: _is_menu_item(x) and not _DIGIT.search(x.text), MENU_RUN),
         ):
             start = 0
             while start < len(kept):
@@ -408,8 +406,8 @@ class _Cleaner:
         """Remove lines the corpus repeats across different articles (see index.repeated). Such a line
         goes unless it ends a sentence — a stock phrase like `Det oplyser politiet.` recurs in real
         articles — or is a heading of this article (a heading-like line over an article paragraph) or
-        opens a list. A sentence goes too when a line beside it is repeated chrome that is no
-        sentence: then it sits in a block of chrome (two stock sentences side by side stay)."""
+        opens a list. A sentence goes too when the lines on both sides of it are repeated chrome
+        that is no sentence (or one is and the page ends on the other): a block of chrome."""
         if not corpus:
             return
         flagged = [line.key in corpus for line in lines]
@@ -421,7 +419,9 @@ class _Cleaner:
                 continue
             after = lines[kept[position + 1]] if position + 1 < len(kept) else None
             if _SENTENCE_END.search(line.text):
-                if (i > 0 and chrome[i - 1]) or (i + 1 < len(lines) and chrome[i + 1]):
+                before = chrome[i - 1] if i > 0 else True
+                after_chrome = chrome[i + 1] if i + 1 < len(lines) else True
+                if before and after_chrome and len(lines) > 1:
                     self.remove(line, "repeated_line")
             elif not (after and not flagged[after.index] and _heads_paragraph(line, after)):
                 self.remove(line, "repeated_line")
@@ -429,41 +429,69 @@ class _Cleaner:
     def page_edges(self, lines: list[_Line]) -> None:
         """Labels around the article. Above its second paragraph (the first is often a lead, with the
         byline after it): a line of one or two words that ends no sentence (a masthead, a section
-        name) and a bare name (a byline) — but not the headline, a two-word topic line over it, or a
-        subheading right over a paragraph. Below its last sentence: any short line that ends no
-        sentence (a slogan, a follow button, a link) — but not the items of a list or fact box."""
+        name), a bare name or a name with a role (a byline), a trail of four or more steps (a
+        breadcrumb) — but not the headline, a two-word topic line over it, or a heading over a
+        sentence. Below its last sentence: a label of up to FOOTER_LABEL_WORDS words without
+        figures or quotation marks (a follow button, a masthead), a bare name or a name with a role.
+        Never the items of a list, a fact box or a table."""
         kept = [x for x in lines if x.kept]
         paragraphs = [n for n, x in enumerate(kept) if _is_article_paragraph(x.text)]
         if not paragraphs:
             return
+        listed = self.listed(kept)
         head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
         for n, line in enumerate(kept[:head_end]):
-            if (_SENTENCE_END.search(line.text) and not _INITIALS.fullmatch(line.text)) or self.in_list(kept, n):
+            if listed[n] or (_SENTENCE_END.search(line.text) and not _INITIALS.fullmatch(line.text)):
+                continue
+            if _BREADCRUMB_TRAIL.search(line.text):
+                self.remove(line, "breadcrumb")
                 continue
             if n == 0 and _is_article_paragraph(kept[1].text):
                 continue  # the headline, however short
-            if n > 0 and (_is_topic_line(line, kept[n + 1]) or _heads_paragraph(line, lines[line.index + 1])):
-                continue  # the first line is the masthead; a line over a paragraph is a subheading
+            if n > 0 and _is_topic_line(line, kept[n + 1]):
+                continue  # the first line is the masthead, a later one over the headline its topic
+            if n > paragraphs[0] and _heads_sentence(line, kept[n + 1]):
+                continue  # after the lead, a line over a sentence is a subheading
             if word_count(line.text) <= KICKER_WORDS:
                 self.remove(line, "page_header")
-            elif _is_name(line.text) and n > 0:  # the first line may be a headline in Title Case
+            elif n > 0 and (_is_name(line.text) or _NAME_ROLE.fullmatch(line.text)):  # line 0 may be a Title Case headline
                 self.remove(line, "byline")
         last = max(n for n, x in enumerate(kept) if _ends_article(x.text))
+        if self.author_bio(lines, kept[last]):
+            last = max((n for n, x in enumerate(kept[:last]) if _ends_article(x.text)), default=last)
         for n, line in enumerate(kept[last + 1 :], start=last + 1):
-            if word_count(line.text) > LINK_LIKE_WORDS or _SENTENCE_END.search(line.text) or _holds_sentence(line.text):
+            if listed[n] or _SENTENCE_END.search(line.text) or _in_table(kept, n):
                 continue
-            if not self.in_list(kept, n) and not _in_table(kept, n):
+            teasers = [m for m in (n - 1, n + 1) if last < m < len(kept) and _is_teaser(kept[m].text)]
+            if _is_name(line.text) or _NAME_ROLE.fullmatch(line.text):
+                self.remove(line, "byline")
+            elif word_count(line.text) <= FOOTER_LABEL_WORDS and not _DIGIT.search(line.text) and not _QUOTES.search(line.text):
                 self.remove(line, "page_footer")
+            elif _SOURCE_TEASER.match(line.text) or (_is_teaser(line.text) and teasers):
+                self.remove(line, "related_links")  # other articles' headlines, one after another
 
-    def in_list(self, kept: list[_Line], n: int) -> bool:
-        """Whether kept[n] opens a list (a line ending with a colon, or starting like a fact box:
-        `Fakta`, `Hintergrund`) or is an item of one: short lines that end no sentence, back to it."""
-        for line in reversed(kept[: n + 1]):
-            if self.rules.list_openers.search(line.text) or line.text.endswith(":"):
-                return True
-            if _SENTENCE_END.search(line.text) or word_count(line.text) > LINK_LIKE_WORDS:
-                return False
+    def author_bio(self, lines: list[_Line], line: _Line) -> bool:
+        """Remove the page's last sentence when it has the shape of an author's bio (`Kasper Holm er
+        Berlingskes korrespondent i …`) and a line beside it was removed as an author box."""
+        kind = self.rules.kinds_by_name.get("author_box")
+        beside = [lines[i] for i in (line.index - 1, line.index + 1) if 0 <= i < len(lines)]
+        if kind and kind.hits(line.text) and any(x.reason == "author_box" for x in beside):
+            self.remove(line, "author_box")
+            return True
         return False
+
+    def listed(self, kept: list[_Line]) -> list[bool]:
+        """Per kept line, whether it opens a list (a line ending with a colon, or starting like a fact
+        box: `Fakta`, `Hintergrund`) or is an item of one: the short lines without a sentence end
+        that follow. One pass down the page."""
+        result, open_list = [], False
+        for line in kept:
+            if self.rules.list_openers.search(line.text) or line.text.endswith(":"):
+                open_list = True
+            elif _SENTENCE_END.search(line.text) or word_count(line.text) > LINK_LIKE_WORDS:
+                open_list = False
+            result.append(open_list)
+        return result
 
     def remove(self, line: _Line, reason: str) -> None:
         if line.kept:
@@ -477,6 +505,8 @@ class _Cleaner:
         ordered = sorted(((keys[x.index], x) for x in lines if x.kept), key=lambda item: item[0])
         for (key, line), (following, _) in zip(ordered, ordered[1:]):
             truncated = line.text.rstrip().endswith(("…", "..."))  # then it may stop inside a word
+            if not truncated and _SENTENCE_END.search(line.text):
+                continue  # a finished sentence that another paragraph repeats and goes on from is text
             needed = TRUNCATED_MIN_WORDS if truncated else PREFIX_COPY_MIN_WORDS
             if following.startswith(key if truncated else key + " ") and following != key and len(key.split()) >= needed:
                 self.remove(line, "duplicate_caption")
@@ -567,11 +597,18 @@ def _site_names(raw: RawDocument) -> set[str]:
     """The publication's name in compact form (letters and digits, lower case), from `source` and the
     URL's host (`https://www.ekstrabladet.dk/…` -> `ekstrabladet`)."""
     names = {_compact(raw.source)} if raw.source else set()
-    for host in (urlsplit(raw.url or "").hostname or "", raw.source or ""):
+    for host in (_host(raw.url), raw.source or ""):
         labels = [label for label in host.casefold().split(".") if label and label != "www"]
         if len(labels) >= 2 and " " not in host:  # a host name: its second-level label
             names.add(_compact(labels[-2]))
     return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
+
+
+def _host(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:  # a malformed URL names no host
+        return ""
 
 
 def _compact(text: str) -> str:
@@ -579,8 +616,9 @@ def _compact(text: str) -> str:
 
 
 def _names_site(text: str, names: set[str]) -> bool:
-    """A line that is the site's name, perhaps with one more word (`ONLINE`, `Play`), or the name
-    and then a separator and a slogan or address, ending no sentence."""
+    """A line that is the site's name, perhaps with a product word (`ONLINE`, `Play`, `Nachrichten`),
+    or the name, a dash or dot and a slogan or address (or a short slogan, a dash and the name),
+    ending no sentence."""
     if _SENTENCE_END.search(text) and not _INITIALS.fullmatch(text):
         return False
     words = text.split()
@@ -589,28 +627,24 @@ def _names_site(text: str, names: set[str]) -> bool:
     for k in range(1, min(len(words), SITE_NAME_MAX_WORDS) + 1):
         if _compact(" ".join(words[:k])) in names:
             rest = words[k:]
-            return len(rest) <= 1 or rest[0] in SITE_NAME_SEPARATORS or words[k - 1][-1] in ".:"
+            return not rest or (len(rest) == 1 and rest[0].casefold() in SITE_NAME_SUFFIXES) or rest[0] in SITE_NAME_SEPARATORS
+        if len(words) > k + 1 and _compact(" ".join(words[-k:])) in names and words[-k - 1] in SITE_NAME_SEPARATORS:
+            return len(words) <= SLOGAN_MAX_WORDS  # a slogan, then the name: `Nachrichten rund um die Uhr – ntv.de`
     return False
 
 
 def _is_imprint_name(text: str, imprints: set[str]) -> bool:
-    words = text.split()
-    return 1 <= len(words) <= SITE_NAME_MAX_WORDS and not _SENTENCE_END.search(text) and any(
-        _compact(" ".join(words[:k])) in imprints for k in (len(words) - 1, len(words)) if k
-    )
-
-
-def _holds_sentence(text: str) -> bool:
-    """Whether a finished sentence of five or more words ends inside the line (`… vinteren. & mere`)."""
-    tokens = text.split()
-    return any(_SENTENCE_END.search(token) and token[-2:-1].isalnum() for token in tokens[4:-1])
+    return _names_site(text, imprints) and not any(ch in SITE_NAME_SEPARATORS for ch in text.split())
 
 
 def _in_table(kept: list[_Line], n: int) -> bool:
-    """Whether kept[n] is one of two or more lines in a row that carry figures (results, a table)."""
-    return _DIGIT.search(kept[n].text) is not None and any(
-        0 <= m < len(kept) and _DIGIT.search(kept[m].text) and not _SENTENCE_END.search(kept[m].text) for m in (n - 1, n + 1)
-    )
+    """Whether kept[n] is one of two or more lines in a row that carry figures (results, a table), or
+    the heading right over them."""
+
+    def figures(m: int) -> bool:
+        return 0 <= m < len(kept) and _DIGIT.search(kept[m].text) is not None and not _SENTENCE_END.search(kept[m].text)
+
+    return (figures(n) and (figures(n - 1) or figures(n + 1))) or (figures(n + 1) and figures(n + 2))
 
 
 def _is_name(text: str) -> bool:
@@ -622,12 +656,15 @@ def _ends_article(text: str) -> bool:
     return word_count(text) >= LAST_SENTENCE_WORDS and bool(_SENTENCE_END.search(text))
 
 
-def _unreadable(text: str) -> str | None:
-    """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read."""
+def _unreadable(text: str, speech: re.Pattern[str]) -> str | None:
+    """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read. A
+    quotation with a verb of saying is someone's words, in whatever language."""
     symbols = len(_CODE_CHARS.findall(text)) if _CODE_HINT.search(text) else 0
     if symbols >= CODE_MIN_SYMBOLS and symbols >= CODE_SYMBOL_SHARE * len(text):
         return "code"
-    return "scrambled_text" if is_scrambled(text) else None
+    if is_scrambled(text) and not (_QUOTES.search(text) and speech.search(text)):
+        return "scrambled_text"
+    return None
 
 
 def _is_article_paragraph(text: str) -> bool:
@@ -646,6 +683,19 @@ def _is_heading_like(text: str) -> bool:
         and text[-1] not in ".,;:"
         and (text[0].isupper() or text[0].isdigit() or text[0] in "»„“\"'")
     )
+
+
+def _is_teaser(text: str) -> bool:
+    """A line shaped like another article's headline: several words, no sentence end, and no row of a
+    table (few words with figures)."""
+    words = word_count(text)
+    return words >= TEASER_MIN_WORDS and is_headline(text) and (words >= TEASER_WITH_FIGURES_WORDS or not _DIGIT.search(text))
+
+
+def _heads_sentence(line: _Line, after: _Line) -> bool:
+    """A heading-like line right above a finished sentence, however short: `Kritik` over `Alles begann
+    im März 2018.`"""
+    return _is_heading_like(line.text) and bool(_SENTENCE_END.search(after.text))
 
 
 def _is_subheading(line: _Line, after: _Line) -> bool:
@@ -742,7 +792,7 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
         if line.kept:
             cleaner.cut_edges(line)
         if line.kept:
-            reason = cleaner.classify(line.text) or _unreadable(line.text)
+            reason = cleaner.classify(line.text) or _unreadable(line.text, cleaner.rules.speech)
             if reason:
                 cleaner.remove(line, reason)
     cleaner.neighbours(lines)
