@@ -48,6 +48,14 @@ _RIGHTS = re.compile(r"\b(?:alle rechte|alle rettigheder|all rights)\b", re.I)
 _NOT_A_NAME = re.compile(r"(?:alle|all|copyright)\b", re.I)  # `© 2024 Alle rettigheder …` names nobody
 _BREADCRUMB_TRAIL = re.compile(r"^[^>›]{1,60}(?:\s[>›]\s[^>›]{1,60}){3,}$")  # Startseite > Politik > Ausland > …
 _SOURCE_TEASER = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w.-]*\s+){0,2}[A-ZÆØÅÄÖÜ][\w.-]*\s+·\s+\S+(?:\s+\S+){2,}$")  # Ritzau · Dansk F-35-fly …
+_BARE_NAME = re.compile(r"[A-ZÆØÅÄÖÜ][\w'-]+(?:\s+[A-ZÆØÅÄÖÜ][\w'-]+){1,2}")
+# A role first: `Korrespondent in Washington`, `FOCUS-online-Korrespondent in …`, `Politischer
+# Korrespondent für …`, `Journalist på NORDJYSKE`; not `Politikens korrespondent i …` (a possessive).
+_ROLE_FIRST = re.compile(
+    r"(?:[A-ZÄÖÜ][a-zäöüß]+(?:er|e)\s+)?[\w-]*(?:[Kk]orrespondent|[Jj]ournalist|[Rr]edakteur|[Rr]edaktør|[Rr]eporter|[Ss]kribent)"
+    r"(?:in|en)?\s+(?:für|in|im|bei|i|på|hos|ved|for)\b"
+)
+_BORN = r",\s+(?:Jahrgang|født|født i|f\.)\s+\d{4}\b"
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
@@ -349,24 +357,31 @@ class _Cleaner:
                     self.remove(line, kind.name)
 
     def names_by_bylines(self, lines: list[_Line]) -> None:
-        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline."""
+        """A bare name (Verena Hochstrasser; Jonas Meili, Bern) beside a byline or timestamp is a byline.
+        A bare name over a line that starts with a role (`Korrespondent in Washington.`, `Journalist
+        på NORDJYSKE …`) or with the same name and a year of birth is an author box, both lines."""
         for i, line in enumerate(lines):
             if not line.kept or not _NAME_LINE.fullmatch(line.text) or word_count(line.text) > 8:
                 continue
             neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
             if any(n.reason in ("byline", "timestamp") for n in neighbours):
                 self.remove(line, "byline")
+            elif i + 1 < len(lines) and lines[i + 1].kept and _BARE_NAME.fullmatch(line.text) and (
+                _ROLE_FIRST.match(lines[i + 1].text) or re.match(re.escape(line.text) + _BORN, lines[i + 1].text)
+            ):
+                self.remove(line, "author_box")
+                self.remove(lines[i + 1], "author_box")
 
     def site_name(self, lines: list[_Line], raw: RawDocument) -> None:
-        """Lines that are the publication's own name, from the page's `source` or URL, or a masthead
-        line over its headline: the name again (`Ekstra Bladet`, `ZEIT ONLINE`), a slogan or
-        address after it (`Politiken – dagbladet …`); and from its imprint (`© 2025 Yahoo. Alle
-        Rechte vorbehalten.`): that name alone or with a product word (`Yahoo Nachrichten`)."""
+        """Lines that are the publication's own name — known from the page's `source` or URL, its
+        imprint (`© 2025 Yahoo. Alle Rechte vorbehalten.`) or the short label that opens the page —
+        again: alone or with a product word (`ZEIT ONLINE`, `Yahoo Nachrichten`), or with a slogan or
+        address after a dash or dot (`Politiken – dagbladet …`)."""
         kept = [x for x in lines if x.kept]
         names = _site_names(raw)
-        if len(kept) > 1 and word_count(kept[0].text) <= SITE_NAME_MAX_WORDS and is_headline(kept[1].text):
-            if not _SENTENCE_END.search(kept[0].text):
-                names.add(_compact(kept[0].text))  # a masthead over the headline: `Politiken – …` below
+        first = kept[0] if len(kept) > 1 else None
+        if first and word_count(first.text) <= SITE_NAME_MAX_WORDS and not _SENTENCE_END.search(first.text) and not _is_article_paragraph(kept[1].text):
+            names.add(_compact(first.text))  # the page's first label, its masthead: `Politiken – …` below
         imprints = {
             _compact(m.group(1).split(". ")[0])
             for _, r in self._removed
@@ -378,7 +393,7 @@ class _Cleaner:
             after = kept[n + 1] if n + 1 < len(kept) else None
             if after is not None and _heads_paragraph(line, after):
                 continue
-            if _names_site(line.text, names) or _is_imprint_name(line.text, imprints):
+            if _names_site(line.text, names | imprints):
                 self.remove(line, "masthead")
 
     def runs(self, lines: list[_Line]) -> None:
@@ -631,10 +646,6 @@ def _names_site(text: str, names: set[str]) -> bool:
         if len(words) > k + 1 and _compact(" ".join(words[-k:])) in names and words[-k - 1] in SITE_NAME_SEPARATORS:
             return len(words) <= SLOGAN_MAX_WORDS  # a slogan, then the name: `Nachrichten rund um die Uhr – ntv.de`
     return False
-
-
-def _is_imprint_name(text: str, imprints: set[str]) -> bool:
-    return _names_site(text, imprints) and not any(ch in SITE_NAME_SEPARATORS for ch in text.split())
 
 
 def _in_table(kept: list[_Line], n: int) -> bool:

@@ -171,3 +171,21 @@ def test_the_sites_own_name_goes_when_the_page_says_which_site_it_is():
     doc = clean(raw)
     assert {r.text: r.reason for r in doc.removed} == {"Nordposten": "page_header", "Nordposten – uafhængig siden 1890": "masthead"}
     assert doc.title == "Droner over Kyiv for tredje nat i træk"
+
+
+def test_an_author_box_goes_but_a_name_over_a_paragraph_about_that_person_stays():
+    boxes = [
+        ["Jan Fehrmann", "Politischer Korrespondent für die Vereinigten Staaten mit Sitz in Washington."],
+        ["Jonas Brüggemann", "Jonas Brüggemann, Jahrgang 1986, berichtet im Auslandsressort über Iran."],
+    ]
+    for box in boxes:
+        doc, removed = run(*ARTICLE, *box)
+        assert set(removed) == set(box) and set(removed.values()) == {"author_box"}
+    profiles = [
+        ["Friedrich Merz", "Friedrich Merz ist seit 2022 Vorsitzender der CDU und gilt als Favorit für die Kanzlerkandidatur."],
+        ["Can Dündar", "Der Journalist Can Dündar lebt seit 2016 im Exil in Berlin und wurde nun verurteilt."],
+        ["Donald Trump", "Politikens korrespondent i Washington vurderer, at præsidenten mener det alvorligt denne gang."],
+    ]
+    for profile in profiles:
+        doc, removed = run(ARTICLE[0], *profile, ARTICLE[1], ARTICLE[2])
+        assert not removed and all(line in doc.content for line in profile)
