@@ -37,7 +37,9 @@ def content_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+@lru_cache(maxsize=8192)
 def word_count(text: str) -> int:
+    """Words in a line; remembered, as every stage of the cleaner asks again."""
     return len(text.split())
 
 

@@ -56,6 +56,7 @@ _ROLE_FIRST = re.compile(
     r"(?:in|en)?\s+(?:für|in|im|bei|i|på|hos|ved|for)\b"
 )
 _BORN = r",\s+(?:Jahrgang|født|født i|f\.)\s+\d{4}\b"
+_NON_ALNUM = re.compile(r"[\W_]+")
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
@@ -387,13 +388,14 @@ class _Cleaner:
             for _, r in self._removed
             if r.reason == "copyright" and _RIGHTS.search(r.text) and (m := _IMPRINT.match(r.text)) and not _NOT_A_NAME.match(m.group(1))
         }
-        if not names and not imprints:
+        names |= imprints
+        if not names:
             return
         for n, line in enumerate(kept[1:], start=1):  # the first line is page_edges' to judge
             after = kept[n + 1] if n + 1 < len(kept) else None
             if after is not None and _heads_paragraph(line, after):
                 continue
-            if _names_site(line.text, names | imprints):
+            if _names_site(line.text, names):
                 self.remove(line, "masthead")
 
     def runs(self, lines: list[_Line]) -> None:
@@ -627,16 +629,16 @@ def _host(url: str | None) -> str:
 
 
 def _compact(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NON_ALNUM.sub("", text.casefold())
 
 
 def _names_site(text: str, names: set[str]) -> bool:
     """A line that is the site's name, perhaps with a product word (`ONLINE`, `Play`, `Nachrichten`),
     or the name, a dash or dot and a slogan or address (or a short slogan, a dash and the name),
     ending no sentence."""
-    if _SENTENCE_END.search(text) and not _INITIALS.fullmatch(text):
-        return False
     words = text.split()
+    if len(words) > SLOGAN_MAX_WORDS or (_SENTENCE_END.search(text) and not _INITIALS.fullmatch(text)):
+        return False
     if len(words) > 1 and words[0].casefold() in SITE_NAME_ARTICLES:
         words = words[1:]  # DER SPIEGEL
     for k in range(1, min(len(words), SITE_NAME_MAX_WORDS) + 1):
@@ -644,7 +646,7 @@ def _names_site(text: str, names: set[str]) -> bool:
             rest = words[k:]
             return not rest or (len(rest) == 1 and rest[0].casefold() in SITE_NAME_SUFFIXES) or rest[0] in SITE_NAME_SEPARATORS
         if len(words) > k + 1 and _compact(" ".join(words[-k:])) in names and words[-k - 1] in SITE_NAME_SEPARATORS:
-            return len(words) <= SLOGAN_MAX_WORDS  # a slogan, then the name: `Nachrichten rund um die Uhr – ntv.de`
+            return True  # a slogan, then the name: `Nachrichten rund um die Uhr – ntv.de`
     return False
 
 
