@@ -448,9 +448,10 @@ class _Cleaner:
         byline after it): a line of one or two words that ends no sentence (a masthead, a section
         name), a bare name or a name with a role (a byline), a trail of four or more steps (a
         breadcrumb) — but not the headline, a two-word topic line over it, or a heading over a
-        sentence. Below its last sentence: a label of up to FOOTER_LABEL_WORDS words without
-        figures or quotation marks (a follow button, a masthead), a bare name or a name with a role.
-        Never the items of a list, a fact box or a table."""
+        sentence. Below its last sentence (and an author's bio there): a label of up to
+        FOOTER_LABEL_WORDS words without figures or quotation marks (a follow button, a masthead), a
+        bare name or a name with a role, and other articles' headlines two or more in a row or tagged
+        with their source (`Ritzau · …`). Never the items of a list, a fact box or a table."""
         kept = [x for x in lines if x.kept]
         paragraphs = [n for n, x in enumerate(kept) if _is_article_paragraph(x.text)]
         if not paragraphs:
