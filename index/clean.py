@@ -411,7 +411,7 @@ class _Cleaner:
                 end = start
                 while end < len(kept) and kept[end].kept and test(kept[end]):
                     end += 1
-                introduced = start > 0 and (kept[start - 1].text.rstrip().endswith(":") or bool(self.rules.list_openers.search(kept[start - 1].text)))
+                introduced = start > 0 and self.opens_list(kept[start - 1])
                 if reason == "menu" and end < len(kept) and end > start and _is_topic_line(kept[end - 1], kept[end]):
                     end -= 1  # a topic line over the headline (Dachzeile), not one more menu item
                 if end - start >= minimum and not introduced:
@@ -432,7 +432,7 @@ class _Cleaner:
         kept = [i for i, line in enumerate(lines) if line.kept]
         for position, i in enumerate(kept):
             line = lines[i]
-            if not flagged[i] or line.text.endswith(":") or self.rules.list_openers.search(line.text):
+            if not flagged[i] or self.opens_list(line):
                 continue
             after = lines[kept[position + 1]] if position + 1 < len(kept) else None
             if _SENTENCE_END.search(line.text):
@@ -498,13 +498,17 @@ class _Cleaner:
             return True
         return False
 
+    def opens_list(self, line: _Line) -> bool:
+        """A line that introduces a list: it ends with a colon or starts like a fact box (`Fakta`)."""
+        return line.text.endswith(":") or self.rules.list_openers.search(line.text) is not None
+
     def listed(self, kept: list[_Line]) -> list[bool]:
         """Per kept line, whether it opens a list (a line ending with a colon, or starting like a fact
         box: `Fakta`, `Hintergrund`) or is an item of one: the short lines without a sentence end
         that follow. One pass down the page."""
         result, open_list = [], False
         for line in kept:
-            if self.rules.list_openers.search(line.text) or line.text.endswith(":"):
+            if self.opens_list(line):
                 open_list = True
             elif _SENTENCE_END.search(line.text) or word_count(line.text) > LINK_LIKE_WORDS:
                 open_list = False

@@ -153,18 +153,20 @@ def score(cases: list[Case], outputs: list[list[str] | None], key=lambda case: c
     """Figures per `key` of a case (its language by default) and for `all`: {"da_keep": 1.0, ...}."""
     tallies: dict[str, Tally] = {}
     for case, lines in zip(cases, outputs):
+        keeps = [(s, occurrences(s, lines or [])) for s in case.keep]
+        drops = [(s, occurrences(s, lines or [])) for s in case.drop]
         for tally in (tallies.setdefault(key(case), Tally()), tallies.setdefault("all", Tally())):
             if case.empty:
                 tally.add("empty", lines is None)
-            for snippet in case.keep:
-                tally.add("keep", occurrences(snippet, lines or []) == 1)
-            for snippet in case.drop:
-                tally.add("drop", occurrences(snippet, lines or []) == 0)
+            for _, found in keeps:
+                tally.add("keep", found == 1)
+            for _, found in drops:
+                tally.add("drop", found == 0)
         if misses is not None:
             if case.empty and lines is not None:
                 misses.append(f"{case.raw.id}: not skipped")
-            misses += [f"{case.raw.id}: keep x{occurrences(s, lines or [])}: {s[:80]}" for s in case.keep if occurrences(s, lines or []) != 1]
-            misses += [f"{case.raw.id}: drop left: {s[:80]}" for s in case.drop if occurrences(s, lines or [])]
+            misses += [f"{case.raw.id}: keep x{found}: {s[:80]}" for s, found in keeps if found != 1]
+            misses += [f"{case.raw.id}: drop left: {s[:80]}" for s, found in drops if found]
     return {
         f"{name}_{metric}": tally.ratio(metric)
         for name, tally in tallies.items()
