@@ -122,15 +122,17 @@ class Rules:
         object.__setattr__(self, "heading_kinds", headings)  # heading -> the first kind that has it
         object.__setattr__(self, "vocabulary", frozenset().union(*(k.vocabulary for k in self.kinds)))
         # Which patterns each required literal unlocks; patterns without one are always tried.
-        by_literal: dict[str, list[tuple[str, LinePattern]]] = {}
+        by_literal: dict[str, dict[str, set[LinePattern]]] = {}
         always: dict[str, set[LinePattern]] = {}
         for kind in self.kinds:
             for pattern in kind.patterns:
                 if pattern.regex.literals is None:
                     always.setdefault(kind.name, set()).add(pattern)
                 for literal in pattern.regex.literals or ():
-                    by_literal.setdefault(literal, []).append((kind.name, pattern))
-        object.__setattr__(self, "_literals", _automaton(by_literal))
+                    by_literal.setdefault(literal, {}).setdefault(kind.name, set()).add(pattern)
+        # Each literal's value: its number (a literal found twice is looked at once) and its patterns by kind.
+        numbered = {literal: (n, tuple(owners.items())) for n, (literal, owners) in enumerate(by_literal.items())}
+        object.__setattr__(self, "_literals", _automaton(numbered))
         object.__setattr__(self, "_toggle_labels", _automaton({label.lower(): label for label in self.toggle_labels}))
         object.__setattr__(self, "_always", always)
         # The same for trailing patterns, which must be tried in rule order: by their order number.
@@ -147,14 +149,21 @@ class Rules:
         """Per kind, the patterns that can match `text`: those whose required literals it contains.
         One Aho-Corasick pass over the line finds them all, instead of running hundreds of regexes."""
         found: dict[str, set[LinePattern]] = {}
-        for _, owners in self._literals.iter(text.lower()):
-            for name, pattern in owners:
+        seen = set()
+        for _, (number, owners) in self._literals.iter(text.lower()):
+            if number in seen:
+                continue
+            seen.add(number)
+            for name, patterns in owners:
                 if name in found:
-                    found[name].add(pattern)
+                    found[name] |= patterns
                 else:
-                    found[name] = {pattern}
+                    found[name] = set(patterns)
         for name, patterns in self._always.items():
-            found[name] = found[name].union(patterns) if name in found else patterns
+            if name in found:
+                found[name] |= patterns
+            else:
+                found[name] = patterns
         return found
 
     def may_have_toggle(self, text: str) -> bool:
@@ -173,7 +182,7 @@ class Rules:
         return [self._trailing[n] for n in sorted(found)]
 
 
-def _automaton(values: dict[str, list]) -> ahocorasick.Automaton:
+def _automaton(values: dict[str, object]) -> ahocorasick.Automaton:
     """An Aho-Corasick automaton that finds every key in a text in one pass and yields its value."""
     automaton = ahocorasick.Automaton()
     for literal, owners in values.items():

@@ -46,7 +46,17 @@ _NAME_ROLE = re.compile(
 _IMPRINT = re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?((?-i:[A-ZÆØÅÄÖÜ])[\w&.-]*(?:\s+(?-i:[A-ZÆØÅÄÖÜ])[\w&-]*){0,2})", re.I)
 _RIGHTS = re.compile(r"\b(?:alle rechte|alle rettigheder|all rights)\b", re.I)
 _NOT_A_NAME = re.compile(r"(?:alle|all|copyright)\b", re.I)  # `© 2024 Alle rettigheder …` names nobody
-_BREADCRUMB_TRAIL = re.compile(r"^[^>›]{1,60}(?:\s[>›]\s[^>›]{1,60}){3,}$")  # Startseite > Politik > Ausland > …
+# The subject of a consent notice is the site: `TV 2 og vores 143 partnere bruger cookies`, `Die Presse
+# verwendet Cookies`, `t-online und 156 Partner nutzen Cookies`.
+_CONSENT_SUBJECT = re.compile(
+    r"((?:\S+\s+){0,2}?\S+)\s+(?:(?:og|und|and|sowie)\s+(?:vores|unsere|seine|our|its|\d+)\s+(?:\d+\s+)?partner"
+    r"|(?:bruger|anvender|verwendet|verwenden|nutzt|nutzen|benutzt|setzt|uses?)\s+cookies)",
+    re.I,
+)
+_PRONOUN_SUBJECT = re.compile(r"(?:vi|wir|we|denne|dette|diese[rs]?|this|our|vores|unsere?|hjemmesiden|websitet|siden|webseite|website)\b", re.I)
+# A publisher's postal address: `Jyllands-Posten · Grøndalsvej 3 · 8260 Viby J` names the site first.
+_ADDRESS = re.compile(r"((?:\S+\s+){0,3}?\S+)\s+[·|]\s+[^·|]{2,40}\s\d+\w?\s+[·|,]\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+\w")
+_BREADCRUMB_TRAIL = re.compile(r"^[^>›]{1,60}(?:\s[>›]\s[^>›]{1,60}){2,}$")  # Politik > Ausland > …
 _SOURCE_TEASER = re.compile(r"(?:[A-ZÆØÅÄÖÜ][\w.-]*\s+){0,2}[A-ZÆØÅÄÖÜ][\w.-]*\s+·\s+\S+(?:\s+\S+){2,}$")  # Ritzau · Dansk F-35-fly …
 _BARE_NAME = re.compile(r"[A-ZÆØÅÄÖÜ][\w'-]+(?:\s+[A-ZÆØÅÄÖÜ][\w'-]+){1,2}")
 # A role first: `Korrespondent in Washington`, `FOCUS-online-Korrespondent in …`, `Politischer
@@ -57,6 +67,7 @@ _ROLE_FIRST = re.compile(
 )
 _BORN = r",\s+(?:Jahrgang|født|født i|f\.)\s+\d{4}\b"
 _NON_ALNUM = re.compile(r"[\W_]+")
+_NAME_PARTS = re.compile(r"[\s-]+")
 _INITIALS = re.compile(r"(?:[A-ZÆØÅÄÖÜ]\.){2,}")  # B.T., F.A.Z.
 _CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
@@ -96,6 +107,8 @@ SLOGAN_MAX_WORDS = 12
 SITE_NAME_ARTICLES = frozenset({"der", "die", "das", "the"})
 SITE_NAME_SEPARATORS = frozenset({"–", "—", "-", "·", "|", "•"})
 SITE_NAME_SUFFIXES = frozenset({"online", "news", "nyheder", "nachrichten", "plus", "play", "pro", "live", "tv", "digital", "e-avis", "epaper", "+"})
+SITE_NAME_LEGAL_FORMS = frozenset({"a/s", "aps", "i/s", "gmbh", "ag", "se", "kg", "ab", "asa"})
+SITE_NAME_FROM = frozenset({"fra", "von", "from", "bei", "hos", "på", "auf"})  # `Nyheder døgnet rundt fra TV 2`
 MIN_ARTICLE_WORDS = 40  # without a finished sentence of LAST_SENTENCE_WORDS, this much text is an article
 BYLINE_NAME_WORDS = 4
 LAST_SENTENCE_WORDS = 8  # what follows the last finished sentence this long is no longer article
@@ -227,15 +240,14 @@ class _Cleaner:
         return None
 
     # -- whole lines -----------------------------------------------------------------------
-    def classify(self, text: str) -> str | None:
+    def classify(self, text: str, key: str | None = None) -> str | None:
         """The kind of boilerplate a whole line is, or None for article text (remembered per text:
-        pages repeat their labels)."""
+        pages repeat their labels). `key` is its line_key when known."""
         if text not in self._kinds:
-            self._kinds[text] = self._classify(text)
+            self._kinds[text] = self._classify(text, line_key(text) if key is None else key)
         return self._kinds[text]
 
-    def _classify(self, text: str) -> str | None:
-        key = line_key(text)
+    def _classify(self, text: str, key: str) -> str | None:
         if not key and not any(ch.isalnum() for ch in text):
             return "no_letters"
         words = word_count(text)
@@ -374,29 +386,40 @@ class _Cleaner:
                 self.remove(lines[i + 1], "author_box")
 
     def site_name(self, lines: list[_Line], raw: RawDocument) -> None:
-        """Lines that are the publication's own name — known from the page's `source` or URL, its
-        imprint (`© 2025 Yahoo. Alle Rechte vorbehalten.`) or the short label that opens the page —
-        again: alone or with a product word (`ZEIT ONLINE`, `Yahoo Nachrichten`), or with a slogan or
-        address after a dash or dot (`Politiken – dagbladet …`)."""
+        """Lines that are the publication's own name — known from the page's `source` or URL, the
+        names its own chrome gives (see self_names) or the short label that opens the page — again:
+        alone or with a product word (`ZEIT ONLINE`, `Yahoo Nachrichten`), with a slogan or address
+        after a dash or dot (`Politiken – dagbladet …`), or after a slogan (`Nyheder døgnet rundt fra
+        TV 2`)."""
         kept = [x for x in lines if x.kept]
-        names = _site_names(raw)
+        names = _site_names(raw) | self.self_names()
         first = kept[0] if len(kept) > 1 else None
-        if first and word_count(first.text) <= SITE_NAME_MAX_WORDS and not _SENTENCE_END.search(first.text) and not _is_article_paragraph(kept[1].text):
-            names.add(_compact(first.text))  # the page's first label, its masthead: `Politiken – …` below
-        imprints = {
-            _compact(m.group(1).split(". ")[0])
-            for _, r in self._removed
-            if r.reason == "copyright" and _RIGHTS.search(r.text) and (m := _IMPRINT.match(r.text)) and not _NOT_A_NAME.match(m.group(1))
-        }
-        names |= imprints
+        if first and _names_site(first.text, names):
+            self.remove(first, "masthead")  # named by the page's source, URL or own chrome, not only by itself
+        elif first and word_count(first.text) <= SITE_NAME_MAX_WORDS and not _SENTENCE_END.search(first.text) and not _is_article_paragraph(kept[1].text):
+            names |= _name_forms(first.text)  # the page's first label, its masthead: `Politiken – …` below
         if not names:
             return
-        for n, line in enumerate(kept[1:], start=1):  # the first line is page_edges' to judge
+        for n, line in enumerate(kept[1:], start=1):  # an unnamed first line is page_edges' to judge
             after = kept[n + 1] if n + 1 < len(kept) else None
             if after is not None and _heads_paragraph(line, after):
                 continue
             if _names_site(line.text, names):
                 self.remove(line, "masthead")
+
+    def self_names(self) -> set[str]:
+        """The names the page's own chrome gives the site: its imprint (`© 2025 Yahoo. Alle Rechte
+        vorbehalten.`), the subject of its consent notice, the name over its postal address."""
+        names = set()
+        for _, removal in self._removed:
+            text, reason = removal.text, removal.reason
+            if reason == "copyright" and _RIGHTS.search(text) and (m := _IMPRINT.match(text)) and not _NOT_A_NAME.match(m.group(1)):
+                names |= _name_forms(m.group(1).split(". ")[0])
+            elif reason == "consent" and (m := _CONSENT_SUBJECT.match(text)) and not _PRONOUN_SUBJECT.match(m.group(1)):
+                names |= _name_forms(m.group(1))
+            elif (m := _ADDRESS.match(text)) is not None:
+                names |= _name_forms(m.group(1))
+        return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
 
     def runs(self, lines: list[_Line]) -> None:
         """Remove runs of widget buttons and menu-like very short lines."""
@@ -616,14 +639,27 @@ def _strip_counts(text: str) -> str:
 
 
 def _site_names(raw: RawDocument) -> set[str]:
-    """The publication's name in compact form (letters and digits, lower case), from `source` and the
-    URL's host (`https://www.ekstrabladet.dk/…` -> `ekstrabladet`)."""
-    names = {_compact(raw.source)} if raw.source else set()
-    for host in (_host(raw.url), raw.source or ""):
-        labels = [label for label in host.casefold().split(".") if label and label != "www"]
-        if len(labels) >= 2 and " " not in host:  # a host name: its second-level label
-            names.add(_compact(labels[-2]))
+    """The publication's names in compact form (letters and digits, lower case), from `source` and the
+    URL's host (`https://www.ekstrabladet.dk/…` -> `ekstrabladet`), see _name_forms."""
+    names = set().union(*(_name_forms(name) for name in (raw.source, _host(raw.url)) if name))
     return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
+
+
+def _name_forms(name: str) -> set[str]:
+    """A site's name in compact form, without its legal form (`TV 2 DANMARK A/S`) or, for a host
+    name (`Stiften.dk`), as its second-level label; a name of several words also by its initials
+    (`Süddeutsche Zeitung` is `SZ`, `Jyllands-Posten` is `JP`)."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in SITE_NAME_LEGAL_FORMS:
+        words = words[:-1]
+    if len(words) > 1 and words[0].casefold() in SITE_NAME_ARTICLES:
+        words = words[1:]
+    labels = name.casefold().split(".")
+    if len(words) == 1 and len(labels) >= 2 and labels[-1].isalpha() and 2 <= len(labels[-1]) <= 3:
+        return {_compact(name), _compact(labels[-2])}
+    parts = _NAME_PARTS.split(" ".join(words))
+    initials = len(parts) > 1 and all(len(part) > 1 and part[0].isalpha() for part in parts)  # not `t-online`, `TV 2`
+    return {_compact(" ".join(words))} | ({"".join(part[0] for part in parts).casefold()} if initials else set())
 
 
 def _host(url: str | None) -> str:
@@ -649,8 +685,13 @@ def _names_site(text: str, names: set[str]) -> bool:
     for k in range(1, min(len(words), SITE_NAME_MAX_WORDS) + 1):
         if _compact(" ".join(words[:k])) in names:
             rest = words[k:]
-            return not rest or (len(rest) == 1 and rest[0].casefold() in SITE_NAME_SUFFIXES) or rest[0] in SITE_NAME_SEPARATORS
-        if len(words) > k + 1 and _compact(" ".join(words[-k:])) in names and words[-k - 1] in SITE_NAME_SEPARATORS:
+            if rest and rest[0].casefold() in SITE_NAME_LEGAL_FORMS:
+                rest = rest[1:]  # Sjællandske Medier A/S · …
+            if not rest or (len(rest) == 1 and rest[0].casefold() in SITE_NAME_SUFFIXES) or rest[0] in SITE_NAME_SEPARATORS:
+                return True
+        if len(words) > k + 1 and _compact(" ".join(words[-k:])) in names and (
+            words[-k - 1] in SITE_NAME_SEPARATORS or words[-k - 1].casefold() in SITE_NAME_FROM
+        ):
             return True  # a slogan, then the name: `Nachrichten rund um die Uhr – ntv.de`
     return False
 
@@ -806,11 +847,13 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
     cleaner = _Cleaner(rules or load_rules())
     lines = cleaner.split_lines(cleaner.normalise(raw.text))
     for line in lines:
+        text = line.text
         cleaner.cut_toggles(line)
         if line.kept:
             cleaner.cut_edges(line)
         if line.kept:
-            reason = cleaner.classify(line.text) or _unreadable(line.text, cleaner.rules.speech)
+            key = line.key if line.text is text else None  # uncut: its key is known
+            reason = cleaner.classify(line.text, key) or _unreadable(line.text, cleaner.rules.speech)
             if reason:
                 cleaner.remove(line, reason)
     cleaner.neighbours(lines)

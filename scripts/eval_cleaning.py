@@ -87,6 +87,13 @@ def occurrences(snippet: str, lines: list[str]) -> int:
     return whole or sum(line.count(snippet) for line in lines)
 
 
+def left_over(snippet: str, lines: list[str]) -> int:
+    """How much of a `drop` snippet is left: its occurrences, or else the lines that are most of it
+    (a cut that took a button off a prompt and left the prompt)."""
+    snippet = _norm(snippet)
+    return occurrences(snippet, lines) or sum(2 * len(line) >= len(snippet) and line in snippet for line in lines)
+
+
 def eval_cases(held_out: bool = False) -> list[Case]:
     """The labelled pages: those we develop against, or (`held_out`) those of labels/holdout.toml,
     written later for sites not in the others and measured, not tuned against."""
@@ -154,7 +161,7 @@ def score(cases: list[Case], outputs: list[list[str] | None], key=lambda case: c
     tallies: dict[str, Tally] = {}
     for case, lines in zip(cases, outputs):
         keeps = [(s, occurrences(s, lines or [])) for s in case.keep]
-        drops = [(s, occurrences(s, lines or [])) for s in case.drop]
+        drops = [(s, left_over(s, lines or [])) for s in case.drop]
         for tally in (tallies.setdefault(key(case), Tally()), tallies.setdefault("all", Tally())):
             if case.empty:
                 tally.add("empty", lines is None)

@@ -58,6 +58,10 @@ def assert_article_intact(doc):
         ("https://example.com/a?utm_source=newsletter", "scraper_artifact"),
         ("1 / 5", "no_letters"),
         ("04:12", "video_player"),
+        ("Die Rundschau verwendet Cookies und ähnliche Technologien.", "consent"),
+        ("Få de vigtigste nyheder hver aften kl. 18 – tilmeld dig Aftenbrevet. Tilmeld", "newsletter"),
+        ("Denne artikel er en del af temaet Forsvar og sikkerhed", "publication_note"),
+        ("Dieser Artikel ist Teil unserer Serie „Europas Grenzen“.", "publication_note"),
     ],
 )
 def test_boilerplate_line_is_removed_with_its_kind(line, reason):
@@ -76,6 +80,9 @@ def test_boilerplate_line_is_removed_with_its_kind(line, reason):
         "Russia Expands Drone Production With Iranian Help",
         "Die Regierung distanziert sich von den Äußerungen des Botschafters.",
         "Regeringen giver lov til at sende flere kampfly til Ukraine.",
+        "Die Behörde verwendet Cookies nur für statistische Zwecke, erklärte der Sprecher der Datenschutzbehörde am Montag in Wien.",
+        "Historien er en del af forklaringen på, at Rusland nu satser på billige droner.",
+        "Dieser Beitrag ist Teil des europäischen Hilfspakets, sagte die Kommissionspräsidentin.",
     ],
 )
 def test_article_sentences_that_look_like_boilerplate_are_kept(sentence):

@@ -169,8 +169,33 @@ def test_the_sites_own_name_goes_when_the_page_says_which_site_it_is():
         text="\n".join(["Nordposten", "Droner over Kyiv for tredje nat i træk", *ARTICLE, "Nordposten – uafhængig siden 1890"]),
     )
     doc = clean(raw)
-    assert {r.text: r.reason for r in doc.removed} == {"Nordposten": "page_header", "Nordposten – uafhængig siden 1890": "masthead"}
+    assert {r.text: r.reason for r in doc.removed} == {"Nordposten": "masthead", "Nordposten – uafhængig siden 1890": "masthead"}
     assert doc.title == "Droner over Kyiv for tredje nat i træk"
+
+
+def test_the_page_names_its_site_in_its_consent_notice_and_its_postal_address():
+    cases = [  # (the chrome that names the site, the mastheads and slogans that then go)
+        (["Nordposten og vores 143 partnere bruger cookies og lignende teknologier."], ["Nordposten Play", "Nyheder hele døgnet fra Nordposten"]),
+        (["Die Rundschau verwendet Cookies und ähnliche Technologien."], ["Rundschau Plus", "Rundschau – Nachrichten aus der Region"]),
+        (["Nordjysk Tidende A/S · Havnegade 12 · 9000 Aalborg"], ["Nordjysk Tidende A/S · Lokale nyheder fra Himmerland", "NT Plus"]),
+    ]
+    for chrome, mastheads in cases:
+        doc, removed = run(mastheads[0], *ARTICLE, mastheads[1], *chrome)
+        assert_article_intact(doc)
+        assert all(removed[line] == "masthead" for line in mastheads), removed
+    # No name without a site behind it: `Vi`, `Wir` and `Diese Website` are no mastheads.
+    doc, removed = run("Vi og vores partnere bruger cookies.", "Vi Plus", *ARTICLE)
+    assert "Vi Plus" not in removed
+    # The site's name in a sentence, or as a heading over a paragraph, is article text.
+    sentences = ["Det siger forsvarschefen til Nordposten.", "Nordposten", ARTICLE[0]]
+    doc, removed = run(ARTICLE[2], "Nordposten og vores 143 partnere bruger cookies.", ARTICLE[1], *sentences)
+    assert all(doc.content.count(line) == 1 for line in sentences) and set(removed.values()) == {"consent"}
+
+
+def test_a_three_step_breadcrumb_is_no_headline():
+    doc, removed = run("Politik > Ausland > Gipfel in Alaska", *ARTICLE)
+    assert removed == {"Politik > Ausland > Gipfel in Alaska": "breadcrumb"} and doc.title is None
+    assert_article_intact(doc)
 
 
 def test_an_author_box_goes_but_a_name_over_a_paragraph_about_that_person_stays():
