@@ -7,6 +7,7 @@ the longest match at each position. See `index/data/actors.toml` for the data an
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections import Counter
@@ -17,11 +18,16 @@ from pathlib import Path
 from index.documents import ActorMention
 
 GAZETTEER = Path(__file__).parent / "data" / "actors.toml"
+POWER_WORDS = Path(__file__).parent / "data" / "power_words.toml"
+ADJECTIVE_WINDOW = 3  # words after an adjective that may be its noun: `russiske og iranske droner`
+DEMONYM_WINDOW = 4
+TOPIC_MENTIONS = 3  # adjectives and demonyms of one actor this often in a text make it a topic of the text
 ACTOR_TYPES = ("country", "person", "organisation")
 LABEL_LANGUAGES = ("en", "da", "de")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 _TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?…]+[»«\"”“')\]]*\s+(?=[\W\d]*[A-ZÆØÅÄÖÜ])|\n+")
 # Letters folded for matching (Orbán = Orban); Danish, German and Nordic letters stay distinct.
 _FOLD = str.maketrans(
     "áàâãéèêëíìîïóòôõúùûğşșçčñžšłýřțćńśź",
@@ -64,10 +70,10 @@ class Actor:
 
 @dataclass(frozen=True)
 class _Form:
-    actor: str
+    actors: tuple[str, ...]  # one, or for an ambiguous form every actor it may mean
     case: str  # "exact" (EU), "capital" (Rusland), "any" (russiske)
     check: int  # index of the token whose case is checked
-    kind: str  # name, short (counts only after a full mention), adjective or demonym
+    kind: str  # name, adjective, demonym, or ambiguous (counts only beside an unambiguous mention)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Mention:
     actor: str
     start: int
     end: int
-    kind: str  # which kind of word form matched: name, short, adjective, demonym
+    kind: str  # which kind of word form matched: name, adjective, demonym, ambiguous
 
 
 @dataclass
@@ -83,18 +89,26 @@ class Gazetteer:
     actors: dict[str, Actor]
     forms: dict[tuple[str, ...], _Form] = field(default_factory=dict)
     longest: dict[str, int] = field(default_factory=dict)  # first token -> most tokens of a form
+    power: re.Pattern[str] = field(default_factory=lambda: _power_words(POWER_WORDS))
+    _completions: list[tuple[Actor, set[str]]] | None = field(default=None, repr=False)  # built on first use
 
     def find(self, text: str, *, query: bool = False) -> list[Mention]:
         """Actor mentions in `text`, longest match first, left to right.
 
-        `query=True` reads text the way users type queries: case does not matter (except for
-        two-letter abbreviations: `EU`, not `eu`), and short names count without a full name.
+        An adjective or demonym (`russiske`, `Iraner`) is a mention when the text also names the
+        actor, uses its adjectives and demonyms TOPIC_MENTIONS times, names another actor in the
+        same sentence, or has a word of state power beside it (`russiske soldater`, `die Iraner
+        drohen mit Raketen`): a passing `danske svampe` or `svensk radio` names no actor. An
+        ambiguous form (`Kirby`, `Jordan`, `Kim`) means the one of its actors that the text also
+        names, the nearest such mention first; none, it means no actor. `query=True` reads text the way users type
+        queries: case does not matter (except for two-letter abbreviations: `EU`, not `eu`), every
+        form counts, and an ambiguous form of only one actor means that actor.
         """
         toks = tokens(text)
         words = [fold(t.group()) for t in toks]
         found: list[Mention] = []
-        full: set[str] = set()
-        pending: list[tuple[Mention, _Form]] = []
+        derived: list[tuple[Mention, int, int]] = []  # adjectives and demonyms, with their token span
+        pending: list[tuple[int, int, tuple[str, ...]]] = []
         i = 0
         while i < len(toks):
             longest = self.longest.get(words[i])
@@ -111,15 +125,54 @@ class Gazetteer:
                 i += 1
                 continue
             n, form = match
-            mention = Mention(form.actor, toks[i].start(), toks[i + n - 1].end(), form.kind)
-            if form.kind == "short" and not query:
-                pending.append((mention, form))
+            start, end = toks[i].start(), toks[i + n - 1].end()
+            if n > 1 and self.actors[form.actors[0]].type == "organisation":
+                found += self._opening(toks, words, i, n, form.actors[0], query)
+            if form.kind in ("adjective", "demonym") and not query:
+                derived.append((Mention(form.actors[0], start, end, form.kind), i, i + n))
+            elif form.kind != "ambiguous":
+                found.append(Mention(form.actors[0], start, end, form.kind))
+            elif query:
+                found += [Mention(form.actors[0], start, end, form.kind)] if len(form.actors) == 1 else []
             else:
-                found.append(mention)
-                full.add(form.actor)
+                pending.append((start, end, form.actors))
             i += n
-        found.extend(m for m, form in pending if form.actor in full)
+        topics = {a for a, n in Counter(m.actor for m, _, _ in derived).items() if n >= TOPIC_MENTIONS}
+        named_actors = {m.actor for m in found} | topics
+        if derived:
+            sentences = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+            naming = {bisect.bisect_left(sentences, m.start) for m in found}  # sentences that name an actor
+            found += [
+                m for m, i, j in derived
+                if m.actor in named_actors or bisect.bisect_left(sentences, m.start) in naming or self._beside_power(words, i, j, m.kind)
+            ]
+        named: dict[str, list[int]] = {}
+        for m in found:
+            named.setdefault(m.actor, []).append(m.start)
+        for start, end, actors in pending:
+            distances = {a: min(abs(start - p) for p in named[a]) for a in actors if a in named}
+            if distances:
+                found.append(Mention(min(distances, key=distances.__getitem__), start, end, "ambiguous"))
         return sorted(found, key=lambda m: m.start)
+
+    def _opening(self, toks: list[re.Match[str]], words: list[str], i: int, n: int, outer: str, query: bool) -> list[Mention]:
+        """The organisation or country an organisation's name opens with (`FN's Sikkerhedsråd`,
+        `EU-Kommissionen`, `UN-Generalversammlung`), which the text names too — not one inside it
+        (`Kataib Hezbollah` is not Hezbollah)."""
+        for m in range(i + n - 1, i, -1):
+            form = self.forms.get(tuple(words[i:m]))
+            if form and form.kind == "name" and form.actors[0] != outer and _case_ok(form, toks[i + form.check].group(), query):
+                if self.actors[form.actors[0]].type == "person":
+                    return []
+                return [Mention(form.actors[0], toks[i].start(), toks[m - 1].end(), "name")]
+        return []
+
+    def _beside_power(self, words: list[str], start: int, end: int, kind: str) -> bool:
+        """Whether a word of state power follows the adjective (`russiske og iranske droner`), or
+        stands near the demonym on either side (`Ukrainerne har skudt 20 droner ned`)."""
+        before = start - DEMONYM_WINDOW if kind == "demonym" else start
+        window = DEMONYM_WINDOW if kind == "demonym" else ADJECTIVE_WINDOW
+        return any(self.power.match(w) for w in words[max(0, before) : start] + words[end : end + window])
 
     def count(self, texts: list[str]) -> list[ActorMention]:
         """Actors mentioned across `texts` (a title and paragraphs), most mentioned first."""
@@ -128,9 +181,22 @@ class Gazetteer:
         return [ActorMention(a, c) for a, c in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
     def complete(self, prefix: str) -> list[Actor]:
-        """Actors with a label or alias that starts with `prefix` (any case, any accents)."""
-        key = fold(prefix.strip())
-        return [a for a in self.actors.values() if any(fold(n).startswith(key) for n in a.names)]
+        """Actors with a label or alias, or a word of one, that starts with `prefix` (any case, any
+        accents): `Selensk`, `russ`, `lavr`, `sikkerhedsr`."""
+        key = " ".join(fold(prefix).split())
+        if self._completions is None:
+            self._completions = [
+                (actor, {" ".join(fold(n).split()) for n in actor.names} | {fold(t.group()) for n in actor.names for t in tokens(n)})
+                for actor in self.actors.values()
+            ]
+        return [actor for actor, names in self._completions if any(n.startswith(key) for n in names)]
+
+
+def _power_words(path: Path) -> re.Pattern[str]:
+    """One pattern for the word beginnings of every language in `path` (folded, as tokens are)."""
+    with path.open("rb") as fh:
+        beginnings = {fold(p) for words in tomllib.load(fh).values() for p in words["beginnings"]}
+    return re.compile("|".join(sorted(beginnings, key=len, reverse=True)))
 
 
 def _case_ok(form: _Form, word: str, query: bool) -> bool:
@@ -169,16 +235,21 @@ def _inflect(base: str, lang: str, endings: dict) -> list[str]:
     return forms
 
 
-_KIND_RANK = {"name": 0, "demonym": 1, "adjective": 2, "short": 3}
+_ENTRY_KEYS = {"id", "type", "labels", "aliases", "ambiguous", "adjectives", "demonyms", "forms", "wikidata"}
+_KIND_RANK = {"name": 0, "demonym": 1, "adjective": 2, "ambiguous": 3}
 
 
 def _actor_forms(entry: dict) -> list[tuple[str, str]]:
-    """(word form, kind) pairs for one gazetteer entry."""
+    """(word form, kind) pairs for one gazetteer entry. A label that is also listed as ambiguous
+    (`Jordan`, the Danish name of the country) is only ambiguous."""
+    ambiguous = entry.get("ambiguous", [])
+    ambiguous_keys = {_key(name) for name in ambiguous}
     forms: list[tuple[str, str]] = []
     for name in [*entry["labels"].values(), *entry.get("aliases", [])]:
-        forms += [(f, "name") for f in _name_forms(name)]
-    for name in entry.get("short", []):
-        forms += [(f, "short") for f in _name_forms(name)]
+        if _key(name) not in ambiguous_keys:
+            forms += [(f, "name") for f in _name_forms(name)]
+    for name in ambiguous:
+        forms += [(f, "ambiguous") for f in _name_forms(name)]
     for lang, bases in entry.get("adjectives", {}).items():
         for base in bases:
             forms += [(f, "adjective") for f in _inflect(base, lang, ADJECTIVE_ENDINGS[lang])]
@@ -187,6 +258,10 @@ def _actor_forms(entry: dict) -> list[tuple[str, str]]:
             forms += [(f, "demonym") for f in _inflect(base, lang, DEMONYM_ENDINGS[lang])]
     forms += [(f, "demonym") for f in entry.get("forms", [])]
     return forms
+
+
+def _key(form: str) -> tuple[str, ...]:
+    return tuple(fold(t.group()) for t in tokens(form))
 
 
 def _validate(entry: dict, where: str) -> None:
@@ -203,19 +278,27 @@ def _validate(entry: dict, where: str) -> None:
         unknown = set(entry.get(key, {})) - set(ADJECTIVE_ENDINGS)
         if unknown:
             raise ValueError(f"{where}: actor {actor_id}: {key} for unknown languages {sorted(unknown)}")
+    unknown_keys = set(entry) - _ENTRY_KEYS
+    if unknown_keys:
+        raise ValueError(f"{where}: actor {actor_id}: unknown keys {', '.join(sorted(unknown_keys))}")
 
 
 def _read(path: Path) -> list[dict]:
     with path.open("rb") as fh:
         entries = tomllib.load(fh).get("actor", [])
+    seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         _validate(entry, f"{path} actor #{number}")
+        if entry["id"] in seen:
+            raise ValueError(f"{path} actor #{number}: id {entry['id']} is used twice")
+        seen.add(entry["id"])
     return entries
 
 
 def build_gazetteer(paths: list[Path]) -> Gazetteer:
     """A gazetteer from TOML files; an actor in a later file replaces one with the same id, and its
-    word forms win over earlier files'. Within one file, one word form may mean only one actor."""
+    word forms win over earlier files'. Within one file, one word form may mean only one actor,
+    unless every actor that has it lists it as ambiguous."""
     entries: dict[str, dict] = {}
     owner: dict[str, int] = {}
     for file_index, path in enumerate(paths):
@@ -223,10 +306,10 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
             entries[entry["id"]] = entry
             owner[entry["id"]] = file_index
     gazetteer = Gazetteer(actors={})
-    claimed: dict[tuple[str, ...], tuple[str, int]] = {}
+    claimed: dict[tuple[str, ...], int] = {}  # word form -> the file that gave its meaning
     for actor_id in sorted(entries, key=lambda a: owner[a]):
         entry = entries[actor_id]
-        names = [*entry["labels"].values(), *entry.get("aliases", []), *entry.get("short", [])]
+        names = [*entry["labels"].values(), *entry.get("aliases", []), *entry.get("ambiguous", [])]
         for bases in (*entry.get("adjectives", {}).values(), *entry.get("demonyms", {}).values()):
             names += bases
         gazetteer.actors[actor_id] = Actor(
@@ -241,14 +324,19 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
             if not toks:
                 continue
             key = tuple(fold(t) for t in toks)
-            previous = claimed.get(key)
-            if previous and previous[0] != actor_id and previous[1] == owner[actor_id]:
-                raise ValueError(f"word form {form!r} means both {previous[0]} and {actor_id}")
-            if previous and previous[0] == actor_id and _KIND_RANK[gazetteer.forms[key].kind] <= _KIND_RANK[kind]:
-                continue  # the same form twice: a name beats a demonym, which beats a short name
+            previous = gazetteer.forms.get(key)
             check = next((i for i, t in enumerate(toks) if fold(t) not in _ARTICLES), 0)
-            claimed[key] = (actor_id, owner[actor_id])
-            gazetteer.forms[key] = _Form(actor_id, _case_rule(toks[check]), check, kind)
+            new = _Form((actor_id,), _case_rule(toks[check]), check, kind)
+            if previous and actor_id in previous.actors:
+                if len(previous.actors) == 1 and _KIND_RANK[previous.kind] > _KIND_RANK[kind]:
+                    gazetteer.forms[key] = new  # the same form twice: a name beats a demonym, which beats an ambiguous name
+                continue
+            if previous and previous.kind == kind == "ambiguous":
+                new = _Form(previous.actors + (actor_id,), previous.case, previous.check, kind)
+            elif previous and claimed[key] == owner[actor_id]:
+                raise ValueError(f"word form {form!r} means both {previous.actors[0]} and {actor_id} (list it as ambiguous for both)")
+            claimed[key] = owner[actor_id]
+            gazetteer.forms[key] = new
             gazetteer.longest[key[0]] = max(gazetteer.longest.get(key[0], 0), len(key))
     return gazetteer
 

@@ -1,9 +1,10 @@
-"""The evaluation gate: every figure of scripts/evaluate.py and scripts/eval_cleaning.py at or above
+"""The evaluation gate: every figure of scripts/evaluate.py, eval_cleaning.py and eval_actors.py at or above
 its floor in tests/eval/floors.toml, and our cleaning ahead of jusText on the same pages."""
 
 import tomllib
 from pathlib import Path
 
+import eval_actors
 import eval_cleaning
 import evaluate
 import pytest
@@ -22,6 +23,7 @@ def cleaning():
 def scores(cleaning):
     figures = evaluate.all_scores()
     figures.update({group: metrics for group, metrics in cleaning.items() if group.startswith("cleaning_")})
+    figures["actors"] = {k: v for k, v in eval_actors.actor_scores().items() if k.count("_") == 1}  # per language
     return figures
 
 
