@@ -100,9 +100,10 @@ class Gazetteer:
         same sentence, or has a word of state power beside it (`russiske soldater`, `die Iraner
         drohen mit Raketen`): a passing `danske svampe` or `svensk radio` names no actor. An
         ambiguous form (`Kirby`, `Jordan`, `Kim`) means the one of its actors that the text also
-        names, the nearest such mention first; none, it means no actor. `query=True` reads text the way users type
-        queries: case does not matter (except for two-letter abbreviations: `EU`, not `eu`), every
-        form counts, and an ambiguous form of only one actor means that actor.
+        names, the nearest such mention first; none, it means no actor. `query=True` reads text
+        the way users type queries: case does not matter (except for two-letter abbreviations:
+        `EU`, not `eu`), every form counts, and an ambiguous form of only one actor means that
+        actor.
         """
         toks = tokens(text)
         words = [fold(t.group()) for t in toks]
@@ -115,12 +116,7 @@ class Gazetteer:
             if longest is None:
                 i += 1
                 continue
-            match = None
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                form = self.forms.get(tuple(words[i : i + n]))
-                if form and _case_ok(form, toks[i + form.check].group(), query):
-                    match = (n, form)
-                    break
+            match = self._longest(toks, words, i, min(longest, len(toks) - i), query)
             if match is None:
                 i += 1
                 continue
@@ -159,13 +155,20 @@ class Gazetteer:
         """The organisation or country an organisation's name opens with (`FN's Sikkerhedsråd`,
         `EU-Kommissionen`, `UN-Generalversammlung`), which the text names too — not one inside it
         (`Kataib Hezbollah` is not Hezbollah)."""
-        for m in range(i + n - 1, i, -1):
-            form = self.forms.get(tuple(words[i:m]))
-            if form and form.kind == "name" and form.actors[0] != outer and _case_ok(form, toks[i + form.check].group(), query):
-                if self.actors[form.actors[0]].type == "person":
-                    return []
-                return [Mention(form.actors[0], toks[i].start(), toks[m - 1].end(), "name")]
-        return []
+        match = self._longest(toks, words, i, n - 1, query, lambda form: form.kind == "name" and form.actors[0] != outer)
+        if match is None or self.actors[match[1].actors[0]].type == "person":
+            return []
+        m, form = match
+        return [Mention(form.actors[0], toks[i].start(), toks[i + m - 1].end(), "name")]
+
+    def _longest(self, toks: list[re.Match[str]], words: list[str], i: int, most: int, query: bool, accept=lambda form: True) -> tuple[int, _Form] | None:
+        """The longest form of at most `most` tokens at token `i` that `accept`s and is written in its
+        case, with its length in tokens."""
+        for n in range(most, 0, -1):
+            form = self.forms.get(tuple(words[i : i + n]))
+            if form and accept(form) and _case_ok(form, toks[i + form.check].group(), query):
+                return n, form
+        return None
 
     def _beside_power(self, words: list[str], start: int, end: int, kind: str) -> bool:
         """Whether a word of state power follows the adjective (`russiske og iranske droner`), or

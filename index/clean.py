@@ -392,7 +392,7 @@ class _Cleaner:
         after a dash or dot (`Politiken – dagbladet …`), or after a slogan (`Nyheder døgnet rundt fra
         TV 2`)."""
         kept = [x for x in lines if x.kept]
-        names = _site_names(raw) | self.self_names()
+        names = {name for name in _site_names(raw) | self.self_names() if len(name) >= SITE_NAME_MIN_CHARS}
         first = kept[0] if len(kept) > 1 else None
         if first and _names_site(first.text, names):
             self.remove(first, "masthead")  # named by the page's source, URL or own chrome, not only by itself
@@ -419,7 +419,7 @@ class _Cleaner:
                 names |= _name_forms(m.group(1))
             elif (m := _ADDRESS.match(text)) is not None:
                 names |= _name_forms(m.group(1))
-        return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
+        return names
 
     def runs(self, lines: list[_Line]) -> None:
         """Remove runs of widget buttons and menu-like very short lines."""
@@ -641,8 +641,7 @@ def _strip_counts(text: str) -> str:
 def _site_names(raw: RawDocument) -> set[str]:
     """The publication's names in compact form (letters and digits, lower case), from `source` and the
     URL's host (`https://www.ekstrabladet.dk/…` -> `ekstrabladet`), see _name_forms."""
-    names = set().union(*(_name_forms(name) for name in (raw.source, _host(raw.url)) if name))
-    return {name for name in names if len(name) >= SITE_NAME_MIN_CHARS}
+    return set().union(*(_name_forms(name) for name in (raw.source, _host(raw.url)) if name))
 
 
 def _name_forms(name: str) -> set[str]:

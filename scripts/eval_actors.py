@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index.actors import ACTOR_TYPES, Gazetteer, load_gazetteer  # noqa: E402
+from index.actors import ACTOR_TYPES, Gazetteer, Mention, load_gazetteer  # noqa: E402
 
 CASES_DIR = REPO / "tests" / "eval" / "actors"
 NO_ACTOR_DIR = REPO.parent / "shared" / "eval" / "no_actor_sentences"
@@ -62,17 +62,11 @@ def actor_scores(misses: list[str] | None = None) -> dict[str, float]:
     return scores
 
 
-def no_actor_hits(lang: str) -> tuple[int, list[str]]:
-    """The number of actor-free sentences of `lang`, and those in which an actor is found, each shown
-    with what was found."""
+def no_actor_mentions(lang: str) -> list[tuple[str, list[Mention]]]:
+    """Each actor-free sentence of `lang` with the actors found in it (none, ideally)."""
     gazetteer = load_gazetteer()
     sentences = [s for s in (NO_ACTOR_DIR / f"{lang}.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
-    hits = []
-    for sentence in sentences:
-        if mentions := gazetteer.find(sentence):
-            found = ", ".join(f"{sentence[m.start : m.end]} → {m.actor}" for m in mentions)
-            hits.append(f"{found}  |  {sentence}")
-    return len(sentences), hits
+    return [(sentence, gazetteer.find(sentence)) for sentence in sentences]
 
 
 def main() -> int:
@@ -86,10 +80,11 @@ def main() -> int:
             print(f"{lang:10s} {kind:14s} {_figure(precision):>9s} {_figure(recall):>7s}")
     if NO_ACTOR_DIR.is_dir():
         for lang in LANGUAGES:
-            total, hits = no_actor_hits(lang)
-            print(f"\nactor-free sentences, {lang}: an actor found in {len(hits)} of {total} ({len(hits) / total:.2%})")
-            for hit in hits:
-                print(f"  {hit}")
+            sentences = no_actor_mentions(lang)
+            hits = [(sentence, mentions) for sentence, mentions in sentences if mentions]
+            print(f"\nactor-free sentences, {lang}: an actor found in {len(hits)} of {len(sentences)} ({len(hits) / len(sentences):.2%})")
+            for sentence, mentions in hits:
+                print("  " + ", ".join(f"{sentence[m.start : m.end]} → {m.actor}" for m in mentions) + f"  |  {sentence}")
     else:
         print(f"\nactor-free sentences: skipped ({NO_ACTOR_DIR} not found)")
     for miss in misses or []:

@@ -25,6 +25,8 @@ from index.documents import CleanDocument, RawDocument  # noqa: E402
 from index.language import detect, normalise_code  # noqa: E402
 from index.sources import read_corpus  # noqa: E402
 
+from eval_actors import no_actor_mentions  # noqa: E402  (scripts/ is on the path: the script's folder)
+
 SHARED = REPO.parent / "shared"
 LABELLED = {
     "sample": (REPO / "data" / "sample", sorted((REPO / "tests" / "labels").glob("*.toml"))),
@@ -98,14 +100,11 @@ def langid_scores() -> dict[str, float]:
 
 def no_actor_scores() -> dict[str, float]:
     """Share of actor-free sentences where no actor is found: by names, and by any word form."""
-    gazetteer = load_gazetteer()
     scores = {}
     for lang in ("da", "de"):
-        path = SHARED / "eval" / "no_actor_sentences" / f"{lang}.txt"
-        sentences = [s for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
-        mentions = [gazetteer.find(s) for s in sentences]
-        scores[f"{lang}_names"] = _ratio(sum(not any(m.kind == "name" for m in ms) for ms in mentions), len(sentences))
-        scores[f"{lang}_all_forms"] = _ratio(sum(not ms for ms in mentions), len(sentences))
+        mentions = [ms for _, ms in no_actor_mentions(lang)]
+        scores[f"{lang}_names"] = _ratio(sum(not any(m.kind == "name" for m in ms) for ms in mentions), len(mentions))
+        scores[f"{lang}_all_forms"] = _ratio(sum(not ms for ms in mentions), len(mentions))
     return scores
 
 
