@@ -22,6 +22,7 @@ POWER_WORDS = Path(__file__).parent / "data" / "power_words.toml"
 ADJECTIVE_WINDOW = 3  # words after an adjective that may be its noun: `russiske og iranske droner`
 DEMONYM_WINDOW = 4
 TOPIC_MENTIONS = 3  # adjectives and demonyms of one actor this often in a text make it a topic of the text
+COMPASS = {"da": ("nord", "syd", "øst", "vest"), "de": ("nord", "süd", "ost", "west")}  # Østukraine, Nordirak
 ACTOR_TYPES = ("country", "person", "organisation")
 LABEL_LANGUAGES = ("en", "da", "de")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -73,7 +74,8 @@ class _Form:
     actors: tuple[str, ...]  # one, or for an ambiguous form every actor it may mean
     case: str  # "exact" (EU), "capital" (Rusland), "any" (russiske)
     check: int  # index of the token whose case is checked
-    kind: str  # name, adjective, demonym, or ambiguous (counts only beside an unambiguous mention)
+    kind: str  # name, adjective, demonym, metonym, or ambiguous (resolved by the names around it)
+    default: str | None = None  # the actor an ambiguous form means when the text names none of them
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Mention:
     actor: str
     start: int
     end: int
-    kind: str  # which kind of word form matched: name, adjective, demonym, ambiguous
+    kind: str  # which kind of word form matched: name, adjective, demonym, metonym, ambiguous
 
 
 @dataclass
@@ -89,18 +91,21 @@ class Gazetteer:
     actors: dict[str, Actor]
     forms: dict[tuple[str, ...], _Form] = field(default_factory=dict)
     longest: dict[str, int] = field(default_factory=dict)  # first token -> most tokens of a form
-    power: re.Pattern[str] = field(default_factory=lambda: _power_words(POWER_WORDS))
+    power: re.Pattern[str] = field(default_factory=lambda: _power_words(POWER_WORDS))  # at a word's start or head
     _completions: list[tuple[Actor, set[str]]] | None = field(default=None, repr=False)  # built on first use
 
     def find(self, text: str, *, query: bool = False) -> list[Mention]:
         """Actor mentions in `text`, longest match first, left to right.
 
-        An adjective or demonym (`russiske`, `Iraner`) is a mention when the text also names the
-        actor, uses its adjectives and demonyms TOPIC_MENTIONS times, names another actor in the
-        same sentence, or has a word of state power beside it (`russiske soldater`, `die Iraner
-        drohen mit Raketen`): a passing `danske svampe` or `svensk radio` names no actor. An
-        ambiguous form (`Kirby`, `Jordan`, `Kim`) means the one of its actors that the text also
-        names, the nearest such mention first; none, it means no actor. `query=True` reads text
+        An adjective, demonym or capital standing for its government (`russiske`, `Iraner`,
+        `Washington`) is a mention when the text also names the actor, uses its adjectives and
+        demonyms TOPIC_MENTIONS times, or has a word of state power beside it (`russiske
+        soldater`, `die Iraner drohen mit Raketen`), or when its sentence names another actor or
+        has an adjective that counts by these rules: a passing `danske svampe` or `svensk radio`
+        names no actor.
+        An ambiguous form (`Kirby`, `Jordan`, `Kim`) means the one of its actors that the text
+        also names, the nearest such mention first; none, it means its default actor if it has
+        one (`Khamenei`: Ali, unless Mojtaba is named), else no actor. `query=True` reads text
         the way users type queries: case does not matter (except for two-letter abbreviations:
         `EU`, not `eu`), every form counts, and an ambiguous form of only one actor means that
         actor.
@@ -108,8 +113,8 @@ class Gazetteer:
         toks = tokens(text)
         words = [fold(t.group()) for t in toks]
         found: list[Mention] = []
-        derived: list[tuple[Mention, int, int]] = []  # adjectives and demonyms, with their token span
-        pending: list[tuple[int, int, tuple[str, ...]]] = []
+        derived: list[tuple[Mention, int, int]] = []  # adjectives, demonyms and metonyms, with their token span
+        pending: list[tuple[int, int, _Form]] = []
         i = 0
         while i < len(toks):
             longest = self.longest.get(words[i])
@@ -124,32 +129,40 @@ class Gazetteer:
             start, end = toks[i].start(), toks[i + n - 1].end()
             if n > 1 and self.actors[form.actors[0]].type == "organisation":
                 found += self._opening(toks, words, i, n, form.actors[0], query)
-            if form.kind in ("adjective", "demonym") and not query:
+            if form.kind in _DERIVED and not query:
                 derived.append((Mention(form.actors[0], start, end, form.kind), i, i + n))
             elif form.kind != "ambiguous":
                 found.append(Mention(form.actors[0], start, end, form.kind))
             elif query:
-                found += [Mention(form.actors[0], start, end, form.kind)] if len(form.actors) == 1 else []
+                meaning = form.actors[0] if len(form.actors) == 1 else form.default
+                found += [Mention(meaning, start, end, form.kind)] if meaning else []
             else:
-                pending.append((start, end, form.actors))
+                pending.append((start, end, form))
             i += n
-        topics = {a for a, n in Counter(m.actor for m, _, _ in derived).items() if n >= TOPIC_MENTIONS}
-        named_actors = {m.actor for m in found} | topics
         if derived:
-            sentences = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-            naming = {bisect.bisect_left(sentences, m.start) for m in found}  # sentences that name an actor
-            found += [
-                m for m, i, j in derived
-                if m.actor in named_actors or bisect.bisect_left(sentences, m.start) in naming or self._beside_power(words, i, j, m.kind)
-            ]
+            found += self._in_context(text, words, found, derived)
         named: dict[str, list[int]] = {}
         for m in found:
             named.setdefault(m.actor, []).append(m.start)
-        for start, end, actors in pending:
-            distances = {a: min(abs(start - p) for p in named[a]) for a in actors if a in named}
-            if distances:
-                found.append(Mention(min(distances, key=distances.__getitem__), start, end, "ambiguous"))
+        for start, end, form in pending:
+            distances = {a: min(abs(start - p) for p in named[a]) for a in form.actors if a in named}
+            meaning = min(distances, key=distances.__getitem__) if distances else form.default
+            if meaning:
+                found.append(Mention(meaning, start, end, "ambiguous"))
         return sorted(found, key=lambda m: m.start)
+
+    def _in_context(self, text: str, words: list[str], found: list[Mention], derived: list[tuple[Mention, int, int]]) -> list[Mention]:
+        """The adjectives, demonyms and metonyms that mean their actor here (see `find`)."""
+        topics = {a for a, n in Counter(m.actor for m, _, _ in derived).items() if n >= TOPIC_MENTIONS}
+        named_actors = {m.actor for m in found} | topics
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+        naming = {bisect.bisect_right(ends, m.start) for m in found}  # sentences that name an actor
+        sentence = [bisect.bisect_right(ends, m.start) for m, _, _ in derived]
+        kept = {k for k, (m, i, j) in enumerate(derived)
+                if m.actor in named_actors or sentence[k] in naming or self._beside_power(words, i, j, m.kind)}
+        naming |= {sentence[k] for k in kept}  # `russiske og iranske droner`: one beside power anchors the other
+        kept |= {k for k in range(len(derived)) if sentence[k] in naming}
+        return [derived[k][0] for k in sorted(kept)]
 
     def _opening(self, toks: list[re.Match[str]], words: list[str], i: int, n: int, outer: str, query: bool) -> list[Mention]:
         """The organisation or country an organisation's name opens with (`FN's Sikkerhedsråd`,
@@ -172,10 +185,10 @@ class Gazetteer:
 
     def _beside_power(self, words: list[str], start: int, end: int, kind: str) -> bool:
         """Whether a word of state power follows the adjective (`russiske og iranske droner`), or
-        stands near the demonym on either side (`Ukrainerne har skudt 20 droner ned`)."""
-        before = start - DEMONYM_WINDOW if kind == "demonym" else start
-        window = DEMONYM_WINDOW if kind == "demonym" else ADJECTIVE_WINDOW
-        return any(self.power.match(w) for w in words[max(0, before) : start] + words[end : end + window])
+        stands near the demonym or metonym on either side (`Ukrainerne har skudt 20 droner ned`)."""
+        before = start if kind == "adjective" else start - DEMONYM_WINDOW
+        window = ADJECTIVE_WINDOW if kind == "adjective" else DEMONYM_WINDOW
+        return any(self.power.search(w) for w in words[max(0, before) : start] + words[end : end + window])
 
     def count(self, texts: list[str]) -> list[ActorMention]:
         """Actors mentioned across `texts` (a title and paragraphs), most mentioned first."""
@@ -196,10 +209,13 @@ class Gazetteer:
 
 
 def _power_words(path: Path) -> re.Pattern[str]:
-    """One pattern for the word beginnings of every language in `path` (folded, as tokens are)."""
+    """One pattern for the word beginnings of every language in `path` (folded, as tokens are),
+    found at a word's start or as the head of a compound: the last part, with at most an
+    inflection after it (`Flüssiggas`, `Kampfdrohnen`, `kamikazedroner`)."""
     with path.open("rb") as fh:
         beginnings = {fold(p) for words in tomllib.load(fh).values() for p in words["beginnings"]}
-    return re.compile("|".join(sorted(beginnings, key=len, reverse=True)))
+    words = "|".join(sorted(beginnings, key=len, reverse=True))
+    return re.compile(rf"^(?:{words})|(?<=\w{{3}})(?:{words})\w{{0,3}}$")
 
 
 def _case_ok(form: _Form, word: str, query: bool) -> bool:
@@ -238,8 +254,9 @@ def _inflect(base: str, lang: str, endings: dict) -> list[str]:
     return forms
 
 
-_ENTRY_KEYS = {"id", "type", "labels", "aliases", "ambiguous", "adjectives", "demonyms", "forms", "wikidata"}
-_KIND_RANK = {"name": 0, "demonym": 1, "adjective": 2, "ambiguous": 3}
+_ENTRY_KEYS = {"id", "type", "labels", "aliases", "ambiguous", "metonyms", "adjectives", "demonyms", "forms", "wikidata"}
+_KIND_RANK = {"name": 0, "metonym": 1, "demonym": 1, "adjective": 2, "ambiguous": 3}
+_DERIVED = ("adjective", "demonym", "metonym")  # forms that mean their actor only in context
 
 
 def _actor_forms(entry: dict) -> list[tuple[str, str]]:
@@ -253,6 +270,8 @@ def _actor_forms(entry: dict) -> list[tuple[str, str]]:
             forms += [(f, "name") for f in _name_forms(name)]
     for name in ambiguous:
         forms += [(f, "ambiguous") for f in _name_forms(name)]
+    for name in entry.get("metonyms", []):
+        forms += [(f, "metonym") for f in _name_forms(name)]
     for lang, bases in entry.get("adjectives", {}).items():
         for base in bases:
             forms += [(f, "adjective") for f in _inflect(base, lang, ADJECTIVE_ENDINGS[lang])]
@@ -312,7 +331,7 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
     claimed: dict[tuple[str, ...], int] = {}  # word form -> the file that gave its meaning
     for actor_id in sorted(entries, key=lambda a: owner[a]):
         entry = entries[actor_id]
-        names = [*entry["labels"].values(), *entry.get("aliases", []), *entry.get("ambiguous", [])]
+        names = [*entry["labels"].values(), *entry.get("aliases", []), *entry.get("ambiguous", []), *entry.get("metonyms", [])]
         for bases in (*entry.get("adjectives", {}).values(), *entry.get("demonyms", {}).values()):
             names += bases
         gazetteer.actors[actor_id] = Actor(
@@ -334,14 +353,45 @@ def build_gazetteer(paths: list[Path]) -> Gazetteer:
                 if len(previous.actors) == 1 and _KIND_RANK[previous.kind] > _KIND_RANK[kind]:
                     gazetteer.forms[key] = new  # the same form twice: a name beats a demonym, which beats an ambiguous name
                 continue
-            if previous and previous.kind == kind == "ambiguous":
-                new = _Form(previous.actors + (actor_id,), previous.case, previous.check, kind)
+            if previous and (previous.kind == kind == "ambiguous" or claimed[key] == owner[actor_id] and {previous.kind, kind} == {"name", "ambiguous"}):
+                new = _shared(previous, new, form)
             elif previous and claimed[key] == owner[actor_id]:
                 raise ValueError(f"word form {form!r} means both {previous.actors[0]} and {actor_id} (list it as ambiguous for both)")
             claimed[key] = owner[actor_id]
             gazetteer.forms[key] = new
             gazetteer.longest[key[0]] = max(gazetteer.longest.get(key[0], 0), len(key))
+    for actor_id, entry in entries.items():
+        for form in _regions(entry):
+            gazetteer.forms.setdefault((fold(form),), _Form((actor_id,), "capital", 0, "name"))
+            gazetteer.longest.setdefault(fold(form), 1)
     return gazetteer
+
+
+def _regions(entry: dict) -> list[str]:
+    """A country's regions by the compass, written as one word in Danish and German (`Østukraine`,
+    `Nordirak`, `Ostdeutschlands`): they name the country unless another actor has the word
+    (`Nordkorea`, `Nordirland`, `Südsudan`). Only from its one-word labels, not its aliases
+    (`Amerika` would give `Sydamerika`)."""
+    if entry["type"] != "country":
+        return []
+    ambiguous = {_key(name) for name in entry.get("ambiguous", [])}
+    labels = [(lang, entry["labels"][lang]) for lang in COMPASS]
+    return [
+        form
+        for lang, label in labels
+        if len(_key(label)) == 1 and _key(label) not in ambiguous and label[:1].isupper() and not label.isupper()
+        for point in COMPASS[lang]
+        for form in _name_forms(point.capitalize() + label.lower())
+    ]
+
+
+def _shared(previous: _Form, new: _Form, form: str) -> _Form:
+    """One form that several actors list as ambiguous; an actor that has it as a plain name is the
+    default reading (`Khamenei` is Ali Khamenei unless the text names Mojtaba Khamenei)."""
+    default = next((f.actors[0] for f in (previous, new) if f.kind == "name"), previous.default)
+    if default and previous.default and default != previous.default:
+        raise ValueError(f"word form {form!r} is a plain name of both {previous.default} and {default} (list it as ambiguous for one)")
+    return _Form(previous.actors + new.actors, previous.case, previous.check, "ambiguous", default)
 
 
 @lru_cache(maxsize=4)

@@ -1,7 +1,8 @@
 """Actor extraction: precision and recall on labelled texts, and false actors in actor-free sentences.
 
 Prints, per language and per actor type, the precision and recall of the actors found in the cases of
-`tests/eval/actors/{da,de}.toml` (each a text and every actor a reader would name from it), and —
+`tests/eval/actors/{da,de}.toml` (each a text and every actor a reader would name from it), the same
+on `holdout_{da,de}.toml` (written apart from the code and never tuned against), and —
 when `../shared` is beside the checkout — in how many of the real news sentences of
 `../shared/eval/no_actor_sentences` (where annotators marked no entity at all) an actor is found,
 listing those sentences. `--misses` lists every actor missed or found wrongly.
@@ -26,21 +27,24 @@ NO_ACTOR_DIR = REPO.parent / "shared" / "eval" / "no_actor_sentences"
 LANGUAGES = ("da", "de")
 
 
-def load_cases(gazetteer: Gazetteer) -> dict[str, list[dict]]:
+SETS = {"eval": "", "holdout": "holdout_"}  # case set -> file name prefix
+
+
+def load_cases(gazetteer: Gazetteer, case_set: str = "eval") -> dict[str, list[dict]]:
     """The labelled cases per language; a label naming no actor of the gazetteer is an error."""
-    cases = {lang: tomllib.loads((CASES_DIR / f"{lang}.toml").read_text(encoding="utf-8"))["case"] for lang in LANGUAGES}
+    cases = {lang: tomllib.loads((CASES_DIR / f"{SETS[case_set]}{lang}.toml").read_text(encoding="utf-8"))["case"] for lang in LANGUAGES}
     unknown = sorted({f"{c['id']}: {a}" for lang in cases for c in cases[lang] for a in c["actors"] if a not in gazetteer.actors})
     if unknown:
         raise SystemExit("labels name actors the gazetteer does not have:\n  " + "\n  ".join(unknown))
     return cases
 
 
-def actor_scores(misses: list[str] | None = None) -> dict[str, float]:
+def actor_scores(misses: list[str] | None = None, case_set: str = "eval") -> dict[str, float]:
     """{"da_precision": …, "da_recall": …, "da_country_recall": …, "all_precision": …}: per language
     and actor type, over all cases (an actor counts once per case)."""
     gazetteer = load_gazetteer()
     tally: Counter[tuple[str, str, str]] = Counter()  # (language, type, tp|fp|fn)
-    for lang, cases in load_cases(gazetteer).items():
+    for lang, cases in load_cases(gazetteer, case_set).items():
         for case in cases:
             found = {m.actor for m in gazetteer.find(case["text"])}
             gold = set(case["actors"])
@@ -71,13 +75,13 @@ def no_actor_mentions(lang: str) -> list[tuple[str, list[Mention]]]:
 
 def main() -> int:
     misses: list[str] | None = [] if "--misses" in sys.argv else None
-    scores = actor_scores(misses)
-    print(f"{'language':10s} {'type':14s} {'precision':>9s} {'recall':>7s}")
+    scores = {case_set: actor_scores(misses, case_set) for case_set in SETS}
+    print(f"{'language':10s} {'type':14s} {'precision':>9s} {'recall':>7s}   {'holdout':>9s} {'':>7s}")
     for lang in (*LANGUAGES, "all"):
         for kind in (*ACTOR_TYPES, "all"):
             prefix = f"{lang}_" if kind == "all" else f"{lang}_{kind}_"
-            precision, recall = scores.get(prefix + "precision"), scores.get(prefix + "recall")
-            print(f"{lang:10s} {kind:14s} {_figure(precision):>9s} {_figure(recall):>7s}")
+            figures = [_figure(scores[s].get(prefix + m)) for s in SETS for m in ("precision", "recall")]
+            print(f"{lang:10s} {kind:14s} {figures[0]:>9s} {figures[1]:>7s}   {figures[2]:>9s} {figures[3]:>7s}")
     if NO_ACTOR_DIR.is_dir():
         for lang in LANGUAGES:
             sentences = no_actor_mentions(lang)

@@ -38,6 +38,8 @@ def test_the_bundled_gazetteer_loads_without_conflicts(gazetteer):
         ("Sikkerhedsrådet", "un-security-council"), ("die Vereinten Nationen", "united-nations"),
         ("Revolutionsgarden", "irgc"), ("der Huthi-Miliz", "houthis"), ("iranischer Amtskollege", "iran"),
         ("Nordkoreas Führung", "north-korea"), ("Pjöngjang", "north-korea"), ("Orban", "viktor-orban"),
+        ("kampene i Østukraine", "ukraine"), ("im Nordirak", "iraq"), ("Nordirland", "united-kingdom"), ("Südsudan", "south-sudan"),
+        ("die Kampfdrohnen der Iraner", "iran"), ("russisches Flüssiggas", "russia"),
     ],
 )
 def test_names_inflections_demonyms_and_metonyms(gazetteer, text, actor):
@@ -46,7 +48,8 @@ def test_names_inflections_demonyms_and_metonyms(gazetteer, text, actor):
 
 @pytest.mark.parametrize(
     "text",
-    ["Kim kom for sent.", "Vi skal polish the text.", "Han kørte på eu-plader.", "Det store spørgsmål er tid.", "Jordan spillede godt."],
+    ["Kim kom for sent.", "Vi skal polish the text.", "Han kørte på eu-plader.", "Det store spørgsmål er tid.", "Jordan spillede godt.",
+     "Rejsen gik til Sydamerika.", "Die Urlaubsgäste aus Nordamerika"],
 )
 def test_ordinary_words_are_not_actors(gazetteer, text):
     assert actors_in(gazetteer, text) == []
@@ -59,6 +62,22 @@ def test_adjectives_and_demonyms_count_beside_state_power_or_a_name(gazetteer):
     assert actors_in(gazetteer, "russiske og iranske droner") == ["russia", "iran"]
     assert actors_in(gazetteer, "Ukrainerne har skudt 20 droner ned.") == ["ukraine"]
     assert actors_in(gazetteer, "Rusland svarer. Det russiske svar kom hurtigt.") == ["russia", "russia"]
+    # one adjective beside power anchors the others of its sentence; two without it stay words
+    assert actors_in(gazetteer, "Sydkoreanske kilder siger, at nordkoreanske soldater er sendt.") == ["south-korea", "north-korea"]
+    assert actors_in(gazetteer, "Vi fik norsk og svensk ind i undervisningen.") == []
+
+
+def test_a_sentence_begins_after_its_full_stop(gazetteer):
+    """A name that opens the next sentence gives no context to the sentence before it."""
+    assert actors_in(gazetteer, "Han kom med et svensk forslag. Putin svarede.") == ["vladimir-putin"]
+    assert actors_in(gazetteer, "Han kom. Putin svarede på det svenske forslag.") == ["vladimir-putin", "sweden"]
+
+
+def test_a_capital_stands_for_its_government_only_in_context(gazetteer):
+    assert actors_in(gazetteer, "Beijing advarede Washington mod at sende våben.") == ["china", "united-states"]
+    assert actors_in(gazetteer, "Brüssel droht Budapest mit Kürzungen.") == ["european-union", "hungary"]
+    assert actors_in(gazetteer, "Washington er en smuk by om foråret.") == []
+    assert actors_in(gazetteer, "Hotellet i Bruxelles har 40 værelser.") == []
 
 
 def test_ambiguous_names_count_only_beside_an_unambiguous_mention(gazetteer):
@@ -90,6 +109,15 @@ def test_a_name_shared_by_two_actors_must_be_ambiguous_in_both_and_means_the_one
     assert actors_in(gazetteer, "Kim kom for sent.") == []
     assert actors_in(gazetteer, "Ann Kim og Bo Kim mødtes. Bagefter sagde Bo Kim, at Kim ville rejse.") == ["ann-kim", "bo-kim", "bo-kim", "bo-kim"]
     assert [m.actor for m in gazetteer.find("Kim", query=True)] == []  # in a query: which Kim?
+
+
+def test_a_name_of_one_actor_and_ambiguous_for_others_is_read_as_the_first_unless_another_is_named(gazetteer, tmp_path):
+    assert actors_in(gazetteer, "Khameneis rådgiver advarede.") == ["ali-khamenei"]
+    assert actors_in(gazetteer, "Mojtaba Khamenei talte. Senere sagde Khamenei, at ...") == ["mojtaba-khamenei", "mojtaba-khamenei"]
+    assert [m.actor for m in gazetteer.find("khamenei", query=True)] == ["ali-khamenei"]
+    two_defaults = PERSON.format(id="ann-kim", name="Ann Kim", extra='aliases = ["Kim"]') + PERSON.format(id="bo-kim", name="Bo Kim", extra='ambiguous = ["Kim"]') + PERSON.format(id="cy-kim", name="Cy Kim", extra='aliases = ["Kim"]')
+    with pytest.raises(ValueError, match="plain name of both ann-kim and cy-kim"):
+        _gazetteer(tmp_path, two_defaults)
 
 
 def test_an_actor_id_used_twice_in_one_file_is_an_error(tmp_path):

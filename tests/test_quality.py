@@ -23,7 +23,8 @@ def cleaning():
 def scores(cleaning):
     figures = evaluate.all_scores()
     figures.update({group: metrics for group, metrics in cleaning.items() if group.startswith("cleaning_")})
-    figures["actors"] = {k: v for k, v in eval_actors.actor_scores().items() if k.count("_") == 1}  # per language
+    for group, case_set in (("actors", "eval"), ("actors_holdout", "holdout")):
+        figures[group] = {k: v for k, v in eval_actors.actor_scores(case_set=case_set).items() if k.count("_") == 1}  # per language
     return figures
 
 

@@ -12,6 +12,7 @@ import eval_cleaning
 import pytest
 from conftest import needs_shared
 
+from index.actors import load_gazetteer
 from index.build import build
 from index.clean import removal_reasons
 from search import SearchService
@@ -46,11 +47,15 @@ def seeds(tmp_path_factory):
 
 
 @pytest.mark.parametrize("doc_id", sorted(SEED_LINES))
-def test_seed_language_date_and_actors(seeds, doc_id):
+def test_seed_language_date_and_actors(seeds, cases, doc_id):
+    """Every actor a reader names from the article, no other, and every mention from the article."""
     doc, spec = seeds[doc_id], SEED_LINES[doc_id]
     assert doc["lang"] == spec["lang"]
     assert doc["date"] == spec.get("date")
-    assert set(spec["actors"]) <= {a["id"] for a in doc["actors"]}
+    found = {a["id"]: a["mentions"] for a in doc["actors"]}
+    assert set(found) == set(spec["actors"])
+    in_article = {m.id: m.count for m in load_gazetteer().count(cases[doc_id].keep)}
+    assert found == in_article  # the boilerplate adds no mention
 
 
 @pytest.mark.parametrize("doc_id", sorted(SEED_LINES))
