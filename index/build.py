@@ -6,19 +6,21 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from whoosh.index import create_in
+import numpy as np
+from whoosh.index import create_in, open_dir
 
-from index import store
+from index import manifest, store
 from index.actors import Gazetteer, load_gazetteer
 from index.boilerplate import Rules, load_rules
 from index.clean import clean, has_article_text, line_keys
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
-from index.repeated import NO_REPEATED_LINES, LineCounter, RepeatedLines
+from index.manifest import fingerprint
+from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
 from index.schema import (
     ACTOR_TERMS_FIELD,
     ACTORS_FIELD,
@@ -60,6 +62,12 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     dated: int = 0
     repeated_lines: int = 0  # distinct lines the corpus repeats across articles
+    mode: str = "full"  # or "incremental"
+    files_read: int = 0  # files read, cleaned and indexed by this build
+    files_new: int = 0
+    files_changed: int = 0
+    files_deleted: int = 0
+    files_recleaned: int = 0  # unchanged, but a line of theirs became repeated or stopped being so
 
     def to_dict(self) -> dict:
         return {
@@ -68,6 +76,12 @@ class BuildReport:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "seconds": round(self.seconds, 3),
             "files": self.files,
+            "mode": self.mode,
+            "files_read": self.files_read,
+            "files_new": self.files_new,
+            "files_changed": self.files_changed,
+            "files_deleted": self.files_deleted,
+            "files_recleaned": self.files_recleaned,
             "documents": self.documents,
             "dated": self.dated,
             "languages": dict(self.languages.most_common()),
@@ -83,10 +97,13 @@ def measure_corpus(corpus: Path, rules: Rules, files: list[Path] | None = None) 
     """The lines `corpus` repeats across different articles: one reading pass before any cleaning."""
     counter = LineCounter()
     for path in corpus_files(corpus) if files is None else files:
-        for item in read_file(corpus, path):
-            if isinstance(item, RawDocument):
-                counter.add(line_keys(item.text, rules))
+        for lines in [] if isinstance(path, Skipped) else _line_hashes(corpus, path, rules):
+            counter.add(lines)
     return counter.result()
+
+
+def _line_hashes(corpus: Path, path: Path, rules: Rules) -> list[LineHashes]:
+    return [LineHashes.of(line_keys(item.text, rules)) for item in read_file(corpus, path) if isinstance(item, RawDocument)]
 
 
 def prepare(
@@ -133,21 +150,34 @@ def build(
     *,
     actors_file: str | None = None,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> BuildReport:
-    """Build a complete new generation from `corpus` and make it live.
+    """Build a new generation from `corpus` and make it live.
 
-    The live generation is never touched: a failed build leaves it serving. Raises BuildError when
-    the corpus cannot be read or nothing could be indexed, store.BuildLocked when a build is running.
+    Incremental unless `full`: only new, changed and deleted files are processed (by size and mtime,
+    then SHA-256), and the files whose cleaning the corpus's repeated lines now decide differently;
+    the rest is carried over from the live generation. Any change to the code, rules or gazetteer
+    makes the build full. The live generation is never touched: a failed or killed build leaves it
+    serving, and the next build removes what it left. Raises BuildError when the corpus cannot be
+    read or nothing could be indexed, store.BuildLocked when a build is running.
     """
     if not corpus.is_dir():
         raise BuildError(f"corpus folder {corpus} does not exist or is not a folder")
     gazetteer = load_gazetteer(actors_file)
     rules = load_rules()
+    print_ = fingerprint(actors_file)
     with store.build_lock(index_dir):
+        store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
+        live = store.current_name(index_dir)
+        previous = None if full or live is None else manifest.load(store.generations_dir(index_dir) / live)
+        if previous is not None and previous.fingerprint != print_:
+            previous = None
         generation = store.new_generation(index_dir)
         report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
+        report.mode = "full" if previous is None else "incremental"
         try:
-            _write(corpus, generation, report, gazetteer, rules, progress)
+            built = _Build(corpus, generation, report, gazetteer, rules, previous, print_)
+            built.run(live and store.generations_dir(index_dir) / live, progress)
         except BaseException:
             store.discard(generation)
             raise
@@ -163,62 +193,152 @@ def build(
     return report
 
 
+class _Build:
+    """One build: plan what to read from the corpus listing and the previous manifest, count the
+    repeated lines over every article, write the generation, and keep its manifest."""
+
+    def __init__(self, corpus, generation, report, gazetteer, rules, previous, print_) -> None:
+        self.corpus, self.generation, self.report = corpus, generation, report
+        self.gazetteer, self.rules, self.previous, self.fingerprint = gazetteer, rules, previous, print_
+        self.files: dict[str, manifest.FileRecord] = {}  # the new manifest, in corpus order
+        self.todo: dict[str, Path] = {}  # files to read, clean and index
+
+    def run(self, live: Path | None, progress: Progress | None) -> None:
+        paths = self._plan()
+        repeated = self._count_lines(paths)
+        self.report.repeated_lines = len(repeated)
+        self._reclean(repeated)
+        writer = self._writer(live)
+        try:
+            self._index(writer, repeated, progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        manifest.save(self.generation, manifest.Manifest(self.fingerprint, repeated.hashes, self.files))
+        self._summarise()
+
+    def _plan(self) -> dict[str, Path]:
+        """Every corpus file; a record for each, carried over when unchanged, else to be read."""
+        old = self.previous.files if self.previous else {}
+        paths: dict[str, Path] = {}
+        for entry in corpus_files(self.corpus):
+            if isinstance(entry, Skipped):
+                self.report.skipped.append(entry)
+                continue
+            rel = entry.relative_to(self.corpus).as_posix()
+            try:
+                info = entry.stat()
+                before = old.get(rel)
+                unchanged = before and (before.size, before.mtime_ns) == (info.st_size, info.st_mtime_ns)
+                digest = before.sha256 if unchanged else manifest.file_hash(entry)
+            except OSError as exc:
+                self.report.skipped.append(Skipped(rel, "unreadable", exc.strerror or str(exc)))
+                continue
+            paths[rel] = entry
+            if before and before.sha256 == digest and not any(s[1] == "duplicate_id" for s in before.skipped):
+                self.files[rel] = replace(before, size=info.st_size, mtime_ns=info.st_mtime_ns)
+            else:
+                self.files[rel] = manifest.FileRecord(info.st_size, info.st_mtime_ns, digest)
+                self.todo[rel] = entry
+        self.report.files = len(paths)
+        self.report.files_new = sum(rel not in old for rel in self.todo)
+        self.report.files_changed = len(self.todo) - self.report.files_new
+        self.report.files_deleted = sum(rel not in paths for rel in old)
+        return paths
+
+    def _count_lines(self, paths: dict[str, Path]) -> RepeatedLines:
+        counter = LineCounter()
+        for rel, record in self.files.items():
+            if rel in self.todo:
+                record.lines = _line_hashes(self.corpus, paths[rel], self.rules)
+            for lines in record.lines:
+                counter.add(lines)
+        return counter.result()
+
+    def _reclean(self, repeated: RepeatedLines) -> None:
+        """Unchanged files with a line that became repeated or stopped being so are cleaned again."""
+        if self.previous is None:
+            return
+        flipped = np.array(sorted(repeated.hashes ^ self.previous.repeated), dtype=np.int64)
+        if not len(flipped):
+            return
+        for rel, record in self.files.items():
+            if rel not in self.todo and any(np.isin(lines.short, flipped).any() for lines in record.lines):
+                self.todo[rel] = self.corpus / rel
+                self.report.files_recleaned += 1
+
+    def _writer(self, live: Path | None):
+        if self.previous is None:
+            return create_in(str(self.generation), make_schema()).writer(limitmb=WRITER_MEMORY_MB, compound=False)
+        store.link_index(live, self.generation, skip=manifest.FILES)
+        writer = open_dir(str(self.generation)).writer(limitmb=WRITER_MEMORY_MB, compound=False)
+        for rel, record in self.previous.files.items():
+            if rel in self.todo or rel not in self.files:
+                for doc in record.docs:
+                    writer.delete_by_term(ID_FIELD, doc.id)
+        return writer
+
+    def _index(self, writer, repeated: RepeatedLines, progress: Progress | None) -> None:
+        seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
+        done = 0
+        for rel, path in self.todo.items():
+            record = self.files[rel]
+            record.docs, record.skipped, record.warnings = [], [], []
+            for item in read_file(self.corpus, path):
+                _add(item, writer, record, seen_ids, self.gazetteer, self.rules, repeated)
+            done += 1
+            if progress:
+                progress(done, len(self.todo), len(seen_ids))
+
+    def _summarise(self) -> None:
+        """The report's totals, over the whole corpus: the files read now and those carried over."""
+        report = self.report
+        for record in self.files.values():
+            report.skipped += [Skipped(*s) for s in record.skipped]
+            report.warnings += record.warnings
+            for doc in record.docs:
+                report.documents += 1
+                report.languages[doc.lang] += 1
+                report.dated += doc.dated
+                report.removed.update(doc.removed)
+                report.actors.update(doc.actors)
+        report.files_read = len(self.todo)
+
+
 def _add(
     item: RawDocument | Skipped,
     writer,
-    report: BuildReport,
+    record: manifest.FileRecord,
     seen_ids: dict[str, str],
     gazetteer: Gazetteer,
     rules: Rules,
     repeated: RepeatedLines,
 ) -> None:
     if isinstance(item, Skipped):
-        report.skipped.append(item)
+        record.skipped.append((item.source, item.reason, item.detail))
         return
-    report.warnings += [(item.source_path, w) for w in item.warnings]
+    record.warnings += [(item.source_path, w) for w in item.warnings]
     if item.id in seen_ids:
-        report.skipped.append(Skipped(item.source_path, "duplicate_id", f"id {item.id!r} is also {seen_ids[item.id]}"))
+        record.skipped.append((item.source_path, "duplicate_id", f"id {item.id!r} is also {seen_ids[item.id]}"))
         return
     try:
         doc = prepare(item, gazetteer, rules, repeated)
     except Exception as exc:  # one bad document must not end the build
         log.exception("failed to process %s", item.source_path)
-        report.skipped.append(Skipped(item.source_path, "error", f"{type(exc).__name__}: {exc}"))
+        record.skipped.append((item.source_path, "error", f"{type(exc).__name__}: {exc}"))
         return
     if isinstance(doc, Skipped):
-        report.skipped.append(doc)
+        record.skipped.append((doc.source, doc.reason, doc.detail))
         return
     seen_ids[doc.id] = doc.source_path
     writer.add_document(**index_fields(doc))
-    report.documents += 1
-    report.languages[doc.lang] += 1
-    report.dated += doc.date is not None
-    report.removed.update(r.reason for r in doc.removed)
-    report.actors.update(m.id for m in doc.actors)
-
-
-def _write(
-    corpus: Path,
-    generation: Path,
-    report: BuildReport,
-    gazetteer: Gazetteer,
-    rules: Rules,
-    progress: Progress | None,
-) -> None:
-    files = list(corpus_files(corpus))
-    repeated = measure_corpus(corpus, rules, files)
-    report.repeated_lines = len(repeated)
-    ix = create_in(str(generation), make_schema())
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-    seen_ids: dict[str, str] = {}
-    try:
-        for number, path in enumerate(files, start=1):
-            for item in read_file(corpus, path):
-                _add(item, writer, report, seen_ids, gazetteer, rules, repeated)
-            report.files = number
-            if progress:
-                progress(number, len(files), report.documents)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    record.docs.append(
+        manifest.DocSummary(
+            id=doc.id,
+            lang=doc.lang,
+            dated=doc.date is not None,
+            actors=[m.id for m in doc.actors],
+            removed=dict(Counter(r.reason for r in doc.removed)),
+        )
+    )

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from index import store
 from index.build import BuildError, BuildReport, build
 from index.language import LANGUAGES
 from index.settings import Settings
@@ -48,9 +49,14 @@ class ProgressLine:
 def summary(report: BuildReport, index_dir: Path) -> str:
     """The human-readable end-of-build summary."""
     langs = ", ".join(f"{LANGUAGES[c].label} {n}" for c, n in report.languages.most_common())
+    changes = (
+        f"{report.files_read} of {report.files} files read: {report.files_new} new, {report.files_changed} changed, "
+        f"{report.files_recleaned} cleaned again for the corpus's repeated lines; {report.files_deleted} deleted"
+    )
     lines = [
         f"Indexed {report.documents} documents from {report.corpus} into {index_dir} "
         f"(generation {report.generation}) in {report.seconds:.1f} s",
+        f"  {report.mode} build: {changes}",
         f"  languages: {langs}",
         f"  dated: {report.dated} of {report.documents}",
     ]
@@ -78,6 +84,8 @@ def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace
     parser.add_argument("--corpus", type=Path, default=settings.corpus_dir, help=f"corpus folder (default: {settings.corpus_dir}, NEWSFACET_CORPUS_DIR)")
     parser.add_argument("--index", type=Path, default=settings.index_dir, help=f"index folder (default: {settings.index_dir}, NEWSFACET_INDEX_DIR)")
     parser.add_argument("--actors-file", default=settings.actors_file, help="extra actors TOML (NEWSFACET_ACTORS_FILE)")
+    parser.add_argument("--full", action="store_true", help="read every file again, not only new and changed ones")
+    parser.add_argument("--rollback", action="store_true", help="make the previous generation live again, and build nothing")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     return parser.parse_args(argv)
@@ -88,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, settings)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     progress = None if args.quiet else ProgressLine()
+    if args.rollback:
+        return _rollback(args.index)
     try:
-        report = build(args.corpus, args.index, actors_file=args.actors_file, progress=progress)
+        report = build(args.corpus, args.index, actors_file=args.actors_file, progress=progress, full=args.full)
     except BuildLocked as exc:
         print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
         return EXIT_LOCKED
@@ -100,6 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report.to_dict() | {"index": str(args.index)}, ensure_ascii=False, indent=2))
     else:
         print(summary(report, args.index))
+    return 0
+
+
+def _rollback(index_dir: Path) -> int:
+    try:
+        with store.build_lock(index_dir):
+            name = store.rollback(index_dir)
+    except BuildLocked as exc:
+        print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
+        return EXIT_LOCKED
+    except ValueError as exc:
+        print(f"newsfacet-index: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Rolled back {index_dir} to generation {name}; a running server answers from it within a second")
     return 0
 
 

@@ -53,6 +53,27 @@ class RepeatedLines:
 NO_REPEATED_LINES = RepeatedLines(frozenset(), 0)
 
 
+@dataclass(frozen=True)
+class LineHashes:
+    """What the count keeps of one raw article: its distinct short lines and its long lines (the
+    signature candidates) by hash, and a signature for a page without long lines."""
+
+    short: np.ndarray
+    long: np.ndarray
+    fallback: int
+
+    @classmethod
+    def of(cls, keys: list[str]) -> LineHashes:
+        """The hashes of a page's line keys (see `index.clean.line_keys`)."""
+        hashes = {key: line_hash(key) for key in keys if key}
+        words = {key: len(key.split()) for key in hashes}
+        return cls(
+            np.array([h for key, h in hashes.items() if words[key] <= MAX_WORDS], dtype=np.int64),
+            np.array([h for key, h in hashes.items() if words[key] >= SIGNATURE_WORDS], dtype=np.int64),
+            line_hash("\n".join(sorted(hashes))),
+        )
+
+
 class LineCounter:
     """Counts, document by document, in how many different articles each short line occurs.
 
@@ -67,19 +88,14 @@ class LineCounter:
         self._fallback = array("q")  # per document: a signature for a page without long lines
         self.documents = 0
 
-    def add(self, keys: list[str]) -> None:
-        """Count the line keys of one document (see `index.clean.line_keys`)."""
-        hashes = {key: line_hash(key) for key in keys if key}
+    def add(self, lines: LineHashes) -> None:
+        """Count the lines of one raw article."""
         doc = self.documents
-        for key, h in hashes.items():
-            words = len(key.split())
-            if words <= MAX_WORDS:
-                self._short.append(h)
-                self._short_doc.append(doc)
-            if words >= SIGNATURE_WORDS:
-                self._long.append(h)
-                self._long_doc.append(doc)
-        self._fallback.append(line_hash("\n".join(sorted(hashes))))
+        self._short.extend(lines.short.tolist())
+        self._short_doc.extend([doc] * len(lines.short))
+        self._long.extend(lines.long.tolist())
+        self._long_doc.extend([doc] * len(lines.long))
+        self._fallback.append(lines.fallback)
         self.documents += 1
 
     def signatures(self) -> np.ndarray:

@@ -1,21 +1,34 @@
-"""Read a corpus folder into RawDocuments; report every file that cannot be used."""
+"""Read a corpus folder into RawDocuments; report every file that cannot be used.
+
+Formats (DESIGN.md §3): `.txt` pages with an optional `date` line or front matter, `.jsonl` records
+(`text` or `html`), and `.html` pages, whose main text, title, date and URL trafilatura extracts.
+Symlinks are followed; a broken one, a loop, a FIFO or device, an unreadable or oversized file is
+reported with its reason, never read blindly.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+
+import trafilatura
 
 from index.dates import PartialDate, parse_metadata_date
 from index.documents import RawDocument, Skipped
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl"}
-CORPUS_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
 HTML_SUFFIXES = {".html", ".htm"}
+CORPUS_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
 METADATA_KEYS = {"title", "date", "url", "source", "lang"}
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # what it cannot read is reported per file instead
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # a .txt or .html page, or one JSONL record; a JSONL file may be any size
 
 _DATE_HEADER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?=\s|$)[ \t]*(.*)", re.IGNORECASE)
 _FRONT_MATTER_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
@@ -23,13 +36,46 @@ _MAX_FRONT_MATTER_LINES = 50
 _BINARY_SAMPLE = 8192
 
 
-def corpus_files(corpus: Path) -> Iterator[Path]:
-    """Every regular file under `corpus` (sorted, hidden files and folders left out)."""
-    for root, dirs, files in os.walk(corpus):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+def corpus_files(corpus: Path) -> Iterator[Path | Skipped]:
+    """Every regular file under `corpus` (sorted; hidden files and folders left out; symlinks
+    followed), and a Skipped for each entry that cannot be one: a broken symlink, a symlink loop or
+    a folder reached twice, a FIFO, socket or device, a folder that cannot be listed."""
+    yield from _walk(corpus, corpus, set())
+
+
+def _walk(corpus: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipped]:
+    rel = folder.relative_to(corpus).as_posix()
+    try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            yield Skipped(rel, "symlink_loop", "this folder was already read through another path (a symlink loop)")
+            return
+        seen.add((info.st_dev, info.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(rel, "unreadable", f"the folder cannot be listed: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            mode = path.stat().st_mode  # follows symlinks
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                yield Skipped(rel, "symlink_loop", "the symlink points back to itself")
+            elif entry.is_symlink() and exc.errno == errno.ENOENT:
+                yield Skipped(rel, "broken_symlink", f"the symlink points to {os.readlink(path)}, which does not exist")
+            else:
+                yield Skipped(rel, "unreadable", exc.strerror or str(exc))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(corpus, path, seen)
+        elif stat.S_ISREG(mode):
+            yield path
+        else:
+            yield Skipped(rel, "not_a_file", "a FIFO, socket or device is not read")
 
 
 def document_id(corpus: Path, path: Path) -> str:
@@ -40,26 +86,30 @@ def document_id(corpus: Path, path: Path) -> str:
 def read_corpus(corpus: Path) -> Iterator[RawDocument | Skipped]:
     """Yield a RawDocument for each usable article and a Skipped for each file or record that is not."""
     for path in corpus_files(corpus):
-        yield from read_file(corpus, path)
+        yield from [path] if isinstance(path, Skipped) else read_file(corpus, path)
 
 
 def read_file(corpus: Path, path: Path) -> Iterator[RawDocument | Skipped]:
     """The articles of one corpus file (several for JSONL), or why it cannot be used."""
     rel = path.relative_to(corpus).as_posix()
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        yield Skipped(rel, "unsupported_type", "HTML pages are not read yet; save them as .txt or .jsonl")
-        return
     if suffix not in CORPUS_SUFFIXES:
-        yield Skipped(rel, "unsupported_type", f"{suffix or 'no suffix'} is not a corpus format (.txt, .jsonl)")
+        yield Skipped(rel, "unsupported_type", f"{suffix or 'no suffix'} is not a corpus format (.txt, .jsonl, .html)")
         return
     try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(rel, path)
+            return
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            yield Skipped(rel, "too_large", f"{size / 2**20:.1f} MiB; a page may have at most {MAX_PAGE_BYTES // 2**20} MiB")
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield Skipped(rel, "unreadable", exc.strerror or str(exc))
         return
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(rel, data)
+    if suffix in HTML_SUFFIXES:
+        yield _read_html(document_id(corpus, path), rel, data)
     else:
         yield _read_text_file(corpus, path, rel, data)
 
@@ -135,30 +185,61 @@ def split_metadata(text: str) -> tuple[dict[str, object], str, list[str]]:
     return meta, "\n".join(lines), warnings
 
 
-def _read_jsonl(rel: str, data: bytes) -> Iterator[RawDocument | Skipped]:
-    text, warnings = decode(data)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{rel}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(where, "invalid_json", exc.msg)
-            continue
-        if not isinstance(record, dict):
-            yield Skipped(where, "invalid_json", "a record must be a JSON object")
-            continue
-        doc_id = record.get("id")
-        if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not str(doc_id).strip():
-            yield Skipped(where, "missing_id", "a record needs a non-empty string `id`")
-            continue
-        body = record.get("text") or record.get("html")
-        if not isinstance(body, str) or not body.strip():
-            yield Skipped(where, "empty", "the record has no `text` or `html`")
-            continue
-        meta = {k: record[k] for k in METADATA_KEYS if record.get(k) not in (None, "")}
-        yield _raw_document(str(doc_id).strip(), body, where, meta, list(warnings))
+def _read_jsonl(rel: str, path: Path) -> Iterator[RawDocument | Skipped]:
+    """The records of a JSONL file, read line by line (a file of any size)."""
+    with path.open("rb") as fh:
+        if looks_binary(fh.read(_BINARY_SAMPLE)):
+            yield Skipped(rel, "binary", "the file is not text")
+            return
+        fh.seek(0)
+        for lineno, raw_line in enumerate(fh, start=1):
+            if not raw_line.strip():
+                continue
+            where = f"{rel}:{lineno}"
+            if len(raw_line) > MAX_PAGE_BYTES:
+                yield Skipped(where, "too_large", f"a record may have at most {MAX_PAGE_BYTES // 2**20} MiB")
+                continue
+            yield _record(where, *decode(raw_line))
+
+
+def _record(where: str, line: str, warnings: list[str]) -> RawDocument | Skipped:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(where, "invalid_json", exc.msg)
+    if not isinstance(record, dict):
+        return Skipped(where, "invalid_json", "a record must be a JSON object")
+    doc_id = record.get("id")
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or not str(doc_id).strip():
+        return Skipped(where, "missing_id", "a record needs a non-empty string `id`")
+    meta = {k: record[k] for k in METADATA_KEYS if record.get(k) not in (None, "")}
+    text, html = record.get("text"), record.get("html")
+    if isinstance(text, str) and text.strip():
+        return _raw_document(str(doc_id).strip(), text, where, meta, warnings)
+    if isinstance(html, str) and html.strip():
+        return _read_html(str(doc_id).strip(), where, html, meta, warnings)
+    return Skipped(where, "empty", "the record has no `text` or `html`")
+
+
+def _read_html(doc_id: str, where: str, html: bytes | str, meta: dict | None = None, warnings: list[str] | None = None) -> RawDocument | Skipped:
+    """A page's main text and metadata through trafilatura; metadata given beside it wins."""
+    if not html.strip():
+        return Skipped(where, "empty", "the page has no content")
+    if isinstance(html, bytes) and looks_binary(html):
+        return Skipped(where, "binary", "the file is not text")
+    try:
+        page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    except Exception as exc:  # the extractor's own fault must not end the build
+        return Skipped(where, "unreadable", f"the HTML could not be parsed: {type(exc).__name__}: {exc}")
+    warnings = list(warnings or [])
+    if page is None or not (page.text or "").strip():
+        # A fragment (`<p>…</p>`) or a page the extractor cannot read: the cleaner, which strips
+        # markup, gets all of it rather than losing the document.
+        text = html if isinstance(html, str) else decode(html)[0]
+        return _raw_document(doc_id, text, where, meta or {}, warnings + ["the HTML extractor found no main text; the whole markup was cleaned"])
+    found = {"title": page.title, "date": page.date, "url": page.url, "source": page.sitename}
+    merged = {k: v for k, v in found.items() if v} | (meta or {})
+    return _raw_document(doc_id, page.text, where, merged, warnings)
 
 
 def _raw_document(

@@ -5,7 +5,9 @@
 <index>/generations/<name>/          a Whoosh index and its build.json report
 <index>/.build.lock                  held (flock) by the running build
 ```
-A generation is complete once its `build.json` exists; only complete generations become live.
+A generation is complete once its `build.json` exists; only complete generations become live. One
+that was rolled back from carries a `ROLLED_BACK` mark: it is never live again and goes at the next
+prune.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ POINTER = "CURRENT"
 GENERATIONS = "generations"
 REPORT = "build.json"
 LOCK = ".build.lock"
+ROLLED_BACK = "ROLLED_BACK"
+WHOOSH_LOCKS = ("MAIN_WRITELOCK",)
 
 
 class BuildLocked(RuntimeError):
@@ -78,16 +82,23 @@ def switch(index_dir: Path, name: str) -> None:
     os.replace(tmp, index_dir / POINTER)
 
 
+def complete(generation: Path) -> bool:
+    """Finished, and not rolled back from."""
+    return (generation / REPORT).is_file() and not (generation / ROLLED_BACK).exists()
+
+
 def prune(index_dir: Path, keep: int = 2) -> list[str]:
-    """Delete unfinished generations and all complete ones but the live one and the newest others,
-    `keep` in all. Call it only while holding the build lock."""
+    """Delete unfinished and rolled-back generations and all complete ones but the live one and the
+    newest others, `keep` in all. Call it only while holding the build lock."""
     live = current_name(index_dir)
+    if not generations_dir(index_dir).is_dir():
+        return []
     folders = sorted((p for p in generations_dir(index_dir).iterdir() if p.is_dir()), reverse=True)
     kept = {live} if live else set()
     for p in folders:
         if len(kept) >= keep:
             break
-        if (p / REPORT).is_file():
+        if complete(p):
             kept.add(p.name)
     removed = []
     for p in folders:
@@ -95,6 +106,32 @@ def prune(index_dir: Path, keep: int = 2) -> list[str]:
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p.name)
     return removed
+
+
+def rollback(index_dir: Path) -> str:
+    """Make the newest complete generation older than the live one live again, and mark the one
+    left as rolled back from. Call it only while holding the build lock."""
+    live = current_name(index_dir)
+    if live is None:
+        raise ValueError(f"{index_dir} has no live generation to roll back from")
+    older = sorted((p for p in generations_dir(index_dir).iterdir() if p.is_dir() and p.name < live and complete(p)), reverse=True)
+    if not older:
+        raise ValueError(f"{index_dir} keeps no generation older than the live one ({live}) to roll back to")
+    (generations_dir(index_dir) / live / ROLLED_BACK).touch()
+    switch(index_dir, older[0].name)
+    return older[0].name
+
+
+def link_index(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
+    """Give `target` the Whoosh files of generation `source`, hard-linked where the file system
+    allows (Whoosh never changes a file it has written; it writes new ones), else copied."""
+    for path in source.iterdir():
+        if not path.is_file() or path.name in skip or path.name in (REPORT, ROLLED_BACK, *WHOOSH_LOCKS):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
 
 
 @contextmanager

@@ -1,11 +1,14 @@
 """End to end: corpus -> index on disk -> `python -m api` (uvicorn) on a free port -> HTTP."""
 
+import json
+import subprocess
+import sys
 import threading
 import time
 
 import httpx
 import pytest
-from conftest import SAMPLE_CORPUS, Server
+from conftest import REPO, SAMPLE_CORPUS, Server
 from facet_oracle import expected_facets, facet_counts
 
 from index.build import build
@@ -102,20 +105,26 @@ def test_server_serves_a_rebuilt_index_without_restart(tmp_path):
 
 
 def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
+    """At least 2,000 requests while two rebuilds, each a real `newsfacet-index` process that
+    changes the corpus's contents, switch the running server's generation."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
-    for i in range(20):
+    for i in range(40):
         path = corpus / f"d{i % 4}" / f"{i}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"Rusland og Iran indgår aftale nummer {i} om droner og missiler, oplyser Kreml.", encoding="utf-8")
     build(corpus, index_dir)
     srv = Server(index_dir)
-    failures, answered, stop = [], [0], threading.Event()
+    failures, answered, windows, stop = [], [0], [], threading.Event()
 
     def hammer():
         with httpx.Client(base_url=srv.url, timeout=10) as client:
             while not stop.is_set():
                 for params in ({"q": "droner"}, {"actor": "iran", "lang": "da"}, {"q": "Rusland OR Iran", "sort": "newest"}):
-                    response = client.get("/search", params=params)
+                    try:
+                        response = client.get("/search", params=params)
+                    except httpx.HTTPError as exc:
+                        failures.append(repr(exc))
+                        continue
                     answered[0] += 1
                     if response.status_code != 200:
                         failures.append((response.status_code, response.text[:200]))
@@ -124,15 +133,26 @@ def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
     try:
         for w in workers:
             w.start()
-        generations = {srv.client.get("/health").json()["generation"]}
-        for _ in range(2):
-            time.sleep(0.5)
-            generations.add(build(corpus, index_dir).generation)
-        time.sleep(1.0)
+        seen = [srv.client.get("/health").json()["generation"]]
+        for n in range(2):  # each switch inside a window of at least 1,000 requests
+            start, deadline = answered[0], time.monotonic() + 120
+            (corpus / "new").mkdir(exist_ok=True)
+            (corpus / "new" / f"{n}.txt").write_text(f"Nordkorea sender flere soldater til Rusland, runde {n}, siger Seoul.", encoding="utf-8")
+            run = subprocess.run([sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir), "--json", "--quiet"],
+                                 cwd=REPO, capture_output=True, text=True, timeout=120)
+            assert run.returncode == 0, run.stderr
+            seen.append(json.loads(run.stdout)["generation"])
+            while answered[0] - start < 1000 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            windows.append(answered[0] - start)
     finally:
         stop.set()
         for w in workers:
             w.join()
+    try:
+        health = srv.client.get("/health").json()
+        total = srv.client.get("/search", params={"q": "Nordkorea"}).json()["total"]
+    finally:
         srv.stop()
-    assert len(generations) == 3
-    assert answered[0] > 100 and failures == []
+    assert len(set(seen)) == 3 and health["generation"] == seen[-1] and health["documents"] == 42 and total == 2
+    assert min(windows) >= 1000 and failures == [], (windows, failures[:3])

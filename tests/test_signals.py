@@ -8,7 +8,7 @@ from index.build import build, measure_corpus
 from index.clean import clean, has_article_text
 from index.documents import RawDocument
 from index.letters import is_scrambled
-from index.repeated import MIN_DOCUMENTS, LineCounter
+from index.repeated import MIN_DOCUMENTS, LineCounter, LineHashes
 
 
 def shift(text: str) -> str:
@@ -48,7 +48,7 @@ def test_a_quote_or_a_result_with_brackets_and_semicolons_is_not_code():
 def counted(pages: list[list[str]]):
     counter = LineCounter()
     for lines in pages:
-        counter.add([line.lower() for line in lines])
+        counter.add(LineHashes.of([line.lower() for line in lines]))
     return counter.result()
 
 

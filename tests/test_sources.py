@@ -1,7 +1,8 @@
 import json
+import os
 
 from index.documents import RawDocument, Skipped
-from index.sources import decode, document_id, looks_binary, read_corpus, split_metadata
+from index.sources import MAX_PAGE_BYTES, decode, document_id, looks_binary, read_corpus, split_metadata
 
 
 def items(corpus):
@@ -77,12 +78,69 @@ def test_corpus_reading_reports_every_unusable_file(tmp_path):
     assert ".hidden" not in " ".join(found)
 
 
-def test_unreadable_file_is_skipped_not_fatal(tmp_path):
-    (tmp_path / "ok.txt").write_text("Tekst.", encoding="utf-8")
+def test_every_kind_of_bad_file_is_skipped_with_its_reason_and_the_good_ones_are_read(tmp_path):
+    good = "date 2024-03-01 Overskrift\n\nRusland og Iran har underskrevet en aftale om droner og missiler."
+    (tmp_path / "ok.txt").write_text(good, encoding="utf-8")
+    (tmp_path / "legacy.txt").write_bytes("Außenministerin Baerbock reist nach Kiew und trifft Selenskyj.".encode("cp1252"))
+    (tmp_path / "bad-utf8.txt").write_bytes("Rusland og Iran mødes i Teheran om atomaftalen.".encode() + b"\xff\xfe")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "huge.txt").write_bytes(b"Rusland. " * (MAX_PAGE_BYTES // 9 + 10))
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    (tmp_path / "self.txt").symlink_to(tmp_path / "self.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)  # a folder that contains itself
+    (tmp_path / "sub" / "linked.txt").symlink_to(tmp_path / "ok.txt")  # a good file through a link
+    (tmp_path / "unreadable.txt").symlink_to("/proc/self/mem")  # a file every reader, root too, fails on
+    os.mkfifo(tmp_path / "pipe.txt")  # would block a naive reader forever
     found = items(tmp_path)
-    assert isinstance(found["ok"], RawDocument)
-    assert found["gone.txt"].reason == "unreadable"
+    assert isinstance(found["ok"], RawDocument) and isinstance(found["sub/linked"], RawDocument)
+    assert found["legacy"].text.startswith("Außenministerin") and found["legacy"].warnings == ("not valid UTF-8; decoded as cp1252",)
+    assert "Teheran" in found["bad-utf8"].text
+    reasons = {k: v.reason for k, v in found.items() if isinstance(v, Skipped)}
+    assert reasons == {
+        "empty.txt": "empty",
+        "image.txt": "binary",
+        "huge.txt": "too_large",
+        "gone.txt": "broken_symlink",
+        "self.txt": "symlink_loop",
+        "sub/loop": "symlink_loop",
+        "unreadable.txt": "unreadable",
+        "pipe.txt": "not_a_file",
+    }
+
+
+def test_a_big_jsonl_file_is_read_record_by_record(tmp_path):
+    record = json.dumps({"id": "x", "text": "Rusland. " * 1000})
+    with (tmp_path / "big.jsonl").open("w", encoding="utf-8") as fh:
+        for n in range(6000):  # some 55 MB
+            fh.write(record.replace('"x"', f'"r{n}"') + "\n")
+    assert (tmp_path / "big.jsonl").stat().st_size > 50 * 2**20
+    ids = [item.id for item in read_corpus(tmp_path) if isinstance(item, RawDocument)]
+    assert len(ids) == 6000 and ids[-1] == "r5999"
+
+
+def test_html_pages_give_main_text_title_date_and_url(tmp_path):
+    page = """<html><head><title>Putin trifft Kim | Nachrichten</title>
+    <meta property="article:published_time" content="2024-06-19T08:00:00Z">
+    <link rel="canonical" href="https://example.de/ausland/putin-kim.html"></head>
+    <body><nav><a href="/">Startseite</a> <a href="/ausland">Ausland</a></nav>
+    <article><h1>Putin trifft Kim in Pjöngjang</h1>
+    <p>Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in Nordkorea eingetroffen, dem ersten seit 24 Jahren.</p>
+    <p>Beide Seiten wollen ein Abkommen über eine strategische Partnerschaft unterzeichnen, hieß es aus dem Kreml.</p></article>
+    <footer>Impressum · Datenschutz · Cookie-Einstellungen</footer></body></html>"""
+    (tmp_path / "ausland").mkdir()
+    (tmp_path / "ausland" / "putin-kim.html").write_text(page, encoding="utf-8")
+    records = [{"id": "feed-1", "html": page, "source": "Feed"}, {"id": "feed-2", "html": "<p>Kun <b>et</b> afsnit om Rusland.</p>"}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    found = items(tmp_path)
+    doc = found["ausland/putin-kim"]
+    assert doc.title == "Putin trifft Kim in Pjöngjang" and str(doc.date) == "2024-06-19"
+    assert doc.url == "https://example.de/ausland/putin-kim.html"
+    assert "Staatsbesuch in Nordkorea" in doc.text and "Kreml" in doc.text
+    assert "Startseite" not in doc.text and "Impressum" not in doc.text
+    assert found["feed-1"].source == "Feed" and "Staatsbesuch" in found["feed-1"].text
+    assert found["feed-2"].text == "<p>Kun <b>et</b> afsnit om Rusland.</p>"  # a fragment: the cleaner strips the markup
 
 
 def test_document_id_is_relative_path_without_suffix(tmp_path):

@@ -1,0 +1,121 @@
+"""What a generation keeps about its corpus, so that the next build reads only what changed.
+
+```
+<generation>/corpus.json   the pipeline's fingerprint, the repeated lines, and per corpus file: its
+                           size, mtime and SHA-256, and what it gave (documents with their facet
+                           values, skips, warnings)
+<generation>/lines.npz     per raw article, the line hashes the repeated-line count needs
+```
+A build whose fingerprint differs (another version of the code, rules or gazetteer) reads every
+file again; see `index.build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.repeated import LineHashes
+
+CORPUS = "corpus.json"
+LINES = "lines.npz"
+FILES = (CORPUS, LINES)
+_PACKAGE = Path(__file__).parent
+
+
+@dataclass
+class DocSummary:
+    """One indexed document as the build report counts it."""
+
+    id: str
+    lang: str
+    dated: bool
+    actors: list[str]
+    removed: dict[str, int]
+
+
+@dataclass
+class FileRecord:
+    """One corpus file: how to tell it changed, and what it gave."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    docs: list[DocSummary] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (source, reason, detail)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    lines: list[LineHashes] = field(default_factory=list)  # one per raw article, in file order
+
+
+@dataclass
+class Manifest:
+    fingerprint: str
+    repeated: frozenset[int]
+    files: dict[str, FileRecord]
+
+
+def fingerprint(actors_file: str | None) -> str:
+    """A hash of everything that decides what a file becomes in the index: the code, rules and data
+    of the `index` package and the user's actors file."""
+    digest = hashlib.sha256()
+    paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts)
+    for path in paths + ([Path(actors_file)] if actors_file else []):
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save(generation: Path, manifest: Manifest) -> None:
+    lines = [h for record in manifest.files.values() for h in record.lines]
+    short = [h.short for h in lines]
+    long = [h.long for h in lines]
+    np.savez(
+        generation / LINES,
+        short=np.concatenate(short) if short else np.zeros(0, np.int64),
+        short_count=np.array([len(a) for a in short], dtype=np.int64),
+        long=np.concatenate(long) if long else np.zeros(0, np.int64),
+        long_count=np.array([len(a) for a in long], dtype=np.int64),
+        fallback=np.array([h.fallback for h in lines], dtype=np.int64),
+        repeated=np.array(sorted(manifest.repeated), dtype=np.int64),
+    )
+    files = {
+        rel: {k: v for k, v in asdict(record).items() if k != "lines"} | {"raw": len(record.lines)}
+        for rel, record in manifest.files.items()
+    }
+    tmp = generation / (CORPUS + ".tmp")
+    tmp.write_text(json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / CORPUS)
+
+
+def load(generation: Path) -> Manifest | None:
+    """The manifest of a generation, or None when it has none (or an unreadable one)."""
+    try:
+        data = json.loads((generation / CORPUS).read_text(encoding="utf-8"))
+        arrays = np.load(generation / LINES)
+        short = np.split(arrays["short"], np.cumsum(arrays["short_count"])[:-1]) if len(arrays["short_count"]) else []
+        long = np.split(arrays["long"], np.cumsum(arrays["long_count"])[:-1]) if len(arrays["long_count"]) else []
+        lines = [LineHashes(s, lo, int(f)) for s, lo, f in zip(short, long, arrays["fallback"])]
+        repeated = frozenset(arrays["repeated"].tolist())
+    except (OSError, ValueError, KeyError):
+        return None
+    files, at = {}, 0
+    for rel, entry in data["files"].items():
+        raw = entry.pop("raw")
+        entry["docs"] = [DocSummary(**d) for d in entry["docs"]]
+        entry["skipped"] = [tuple(s) for s in entry["skipped"]]
+        entry["warnings"] = [tuple(w) for w in entry["warnings"]]
+        files[rel] = FileRecord(**entry, lines=lines[at : at + raw])
+        at += raw
+    return Manifest(data["fingerprint"], repeated, files)

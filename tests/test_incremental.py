@@ -1,0 +1,147 @@
+"""Incremental rebuilds give the index a full build would, reading only what changed; rollback;
+a build killed mid-way leaves the live generation serving."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import FIXTURE_CORPUS, REPO
+
+from index import manifest, store
+from index.build import build
+from index.cli import main
+from search import SearchRequest, SearchService
+
+SLOGAN = "Vestfyns Bryggeri støtter lokaljournalistikken"  # chrome once three articles repeat it
+
+
+def article(n: int, extra: str = "") -> str:
+    return (
+        f"date 2024-0{n % 9 + 1}-12 Rusland og Iran indgår aftale nummer {n} om droner\n\n"
+        f"Aftale nummer {n} blev underskrevet i Teheran efter lange forhandlinger, oplyser Kreml.\n"
+        f"{extra}\nIfølge diplomater omfatter den også missiler og leverancer af ammunition i år {2000 + n}.\n"
+    )
+
+
+def documents(index_dir):
+    """Every document of the live generation as the API shows it, removals included."""
+    service = SearchService(index_dir)
+    try:
+        ids = [hit["id"] for hit in service.search(SearchRequest(size=100))["hits"]]
+        return {doc_id: service.document(doc_id, include_removed=True) for doc_id in ids}
+    finally:
+        service.close()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, root)
+    for n in range(2):
+        (root / f"da/slogan-{n}.txt").write_text(article(n, SLOGAN), encoding="utf-8")
+    return root
+
+
+def test_an_incremental_build_reads_only_what_changed_and_equals_a_full_build(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    first = build(corpus, index_dir)
+    assert first.mode == "full" and first.files_read == first.files
+    assert SLOGAN in documents(index_dir)["da/slogan-0"]["text"]  # two articles repeat it: not yet chrome
+
+    untouched = build(corpus, index_dir)
+    assert (untouched.mode, untouched.files_read, untouched.documents) == ("incremental", 0, first.documents)
+
+    (corpus / "da/slogan-2.txt").write_text(article(2, SLOGAN), encoding="utf-8")  # the third: now chrome
+    changed = sorted((corpus / "de").rglob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEin neuer Absatz über Sanktionen gegen den Iran wurde ergänzt.\n", encoding="utf-8")
+    deleted = sorted((corpus / "da").rglob("*.txt"))[0]
+    deleted.unlink()
+    os.utime(sorted((corpus / "de").rglob("*.txt"))[1])  # touched, not changed
+
+    report = build(corpus, index_dir)
+    assert report.mode == "incremental"
+    assert (report.files_new, report.files_changed, report.files_deleted, report.files_recleaned) == (1, 1, 1, 2)
+    assert report.files_read == 4 and report.files == first.files
+    incremental = documents(index_dir)
+    assert SLOGAN not in incremental["da/slogan-0"]["text"]  # an unchanged file, cleaned again
+    assert {"reason": "repeated_line", "text": SLOGAN} in [{k: r[k] for k in ("reason", "text")} for r in incremental["da/slogan-0"]["removed"]]
+
+    full = build(corpus, tmp_path / "full-index", full=True)
+    assert full.mode == "full" and full.documents == report.documents
+    assert incremental == documents(tmp_path / "full-index")
+    full_report = store.read_report(store.generations_dir(tmp_path / "full-index") / full.generation)
+    live_report = store.read_report(store.generations_dir(index_dir) / report.generation)
+    for key in ("documents", "languages", "dated", "removed", "actors", "skipped", "repeated_lines"):
+        assert live_report[key] == full_report[key], key
+
+
+def test_a_changed_pipeline_makes_the_build_full(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    actors = tmp_path / "actors.toml"
+    actors.write_text('[[actor]]\nid = "bryggeri"\ntype = "organisation"\nlabels = { en = "Vestfyns Bryggeri", da = "Vestfyns Bryggeri", de = "Vestfyns Bryggeri" }\n', encoding="utf-8")
+    report = build(corpus, index_dir, actors_file=str(actors))
+    assert report.mode == "full" and report.actors["bryggeri"] == 2
+    assert manifest.load(store.generations_dir(index_dir) / report.generation).fingerprint == manifest.fingerprint(str(actors))
+
+
+def test_a_duplicate_id_is_indexed_once_its_first_holder_is_gone(tmp_path):
+    corpus, index_dir = tmp_path / "c", tmp_path / "i"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / "a" / "x.txt").write_text(article(1), encoding="utf-8")
+    (corpus / "a" / "x.jsonl").write_text('{"id": "a/x", "text": "Nordkorea sender soldater til Rusland, siger Sydkoreas efterretningstjeneste i dag."}\n', encoding="utf-8")
+    report = build(corpus, index_dir)
+    assert [s.reason for s in report.skipped] == ["duplicate_id"]
+    (corpus / "a" / "x.txt").unlink()
+    report = build(corpus, index_dir)
+    assert report.skipped == [] and "Nordkorea" in documents(index_dir)["a/x"]["text"]
+
+
+def test_rollback_makes_the_previous_generation_live_and_a_build_goes_on_from_it(corpus, tmp_path, capsys):
+    index_dir = tmp_path / "index"
+    first = build(corpus, index_dir).generation
+    (corpus / "da/slogan-9.txt").write_text(article(9), encoding="utf-8")
+    second = build(corpus, index_dir).generation
+    assert main(["--index", str(index_dir), "--rollback"]) == 0
+    assert store.current_name(index_dir) == first and first in capsys.readouterr().out
+    assert "da/slogan-9" not in documents(index_dir)
+    assert main(["--index", str(index_dir), "--rollback"]) == 1  # nothing older is kept
+    assert "no generation older" in capsys.readouterr().err
+    third = build(corpus, index_dir)
+    assert third.files_new == 1 and "da/slogan-9" in documents(index_dir)  # from the rolled-back-to manifest
+    assert not (store.generations_dir(index_dir) / second).exists()  # the rolled-back-from one is gone
+
+
+@pytest.mark.slow
+def test_a_build_killed_mid_way_leaves_the_live_generation_serving_and_the_next_build_succeeds(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    live = build(corpus, index_dir).generation
+    for n in range(400):  # enough work to be caught in the middle of it
+        (corpus / f"more/{n // 100}").mkdir(parents=True, exist_ok=True)
+        (corpus / f"more/{n // 100}/{n}.txt").write_text(article(n), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir)],
+        cwd=REPO, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name != live for p in store.generations_dir(index_dir).iterdir()):
+            assert proc.poll() is None and time.monotonic() < deadline, "the build did not start"
+            time.sleep(0.05)
+        time.sleep(1.0)  # into the writing
+        assert proc.poll() is None, "the build finished before it could be killed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    leftovers = [p for p in store.generations_dir(index_dir).iterdir() if p.name != live]
+    assert leftovers and not any((p / store.REPORT).exists() for p in leftovers)  # killed before it finished
+    assert store.current_name(index_dir) == live
+    assert len(documents(index_dir)) == 16  # still serving, whole
+
+    report = build(corpus, index_dir)  # the lock died with the process
+    assert report.documents == 416
+    assert not any(p.exists() for p in leftovers)
