@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
-from api import errors
-from api.routes import actors, documents, health, search, stats
-from search import SearchService, Settings
+from api import errors, security
+from api.routes import actors, admin, documents, health, search, stats
+from search import ReindexJobs, SearchService, Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service = SearchService(settings.index_dir, settings.actors_file)
         service.refresh(force=True)
         app.state.service = service
+        app.state.jobs = ReindexJobs(settings.corpus_dir, settings.index_dir, settings.actors_file)
         yield
         service.close()
 
@@ -30,8 +31,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Faceted search over Danish and German news about international politics.",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     errors.install(app)
-    for module in (search, documents, actors, stats, health):
+    security.install(app, settings)
+    for module in (search, documents, actors, stats, health, admin):
         app.include_router(module.router)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])

@@ -14,14 +14,21 @@ from search import SearchError
 
 log = logging.getLogger(__name__)
 
-_DESCRIPTIONS = {404: "not found", 422: "invalid parameter", 503: "no index has been built yet"}
+_DESCRIPTIONS = {
+    401: "no valid admin token",
+    403: "admin is disabled (no NEWSFACET_ADMIN_TOKEN)",
+    404: "not found",
+    409: "a reindex job is already running",
+    422: "invalid parameter",
+    503: "no index has been built yet",
+}
 
 
 def error_responses(*statuses: int) -> dict:
     """OpenAPI `responses` for the error statuses a route can answer with."""
     return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:

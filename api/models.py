@@ -145,3 +145,19 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class ReindexRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full: bool = Field(False, description="read every file again, not only new and changed ones")
+
+
+class ReindexJob(BaseModel):
+    job: str
+    status: str = Field(description="running, succeeded or failed")
+    full: bool
+    started_at: str
+    finished_at: str | None
+    message: str | None
+    report: dict | None = Field(description="the build report (as `newsfacet-index --json`) once it succeeded")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed to call the API from a browser, comma-separated"
     )
+    admin_token: SecretStr | None = Field(None, description="bearer token for POST /admin/reindex; unset, admin is disabled")
+    rate_limit: int = Field(600, ge=0, description="requests per minute one client may make (0: no limit)")
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
 
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("actors_file", mode="before")
+    @field_validator("actors_file", "admin_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None

@@ -26,3 +26,8 @@ class NotFound(SearchError):
 class IndexUnavailable(SearchError):
     status = 503
     code = "index_unavailable"
+
+
+class Conflict(SearchError):
+    status = 409
+    code = "conflict"

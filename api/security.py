@@ -1,0 +1,82 @@
+"""Who may do what: the admin token, a request rate per client, and the headers every answer carries."""
+
+from __future__ import annotations
+
+import hmac
+import math
+import threading
+import time
+from typing import Annotated
+
+from fastapi import Header, HTTPException, Request
+
+from api.errors import error_response
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    "Cross-Origin-Resource-Policy": "same-site",
+}
+# /docs loads Swagger UI from a CDN: its page gets the default policy FastAPI's UI needs
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+def require_admin(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+    """`Authorization: Bearer <NEWSFACET_ADMIN_TOKEN>`, compared in constant time; with no token
+    set, admin is disabled."""
+    token = request.app.state.settings.admin_token
+    if token is None:
+        raise HTTPException(403, "admin is disabled: set NEWSFACET_ADMIN_TOKEN to enable it")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+        raise HTTPException(401, "a valid `Authorization: Bearer <token>` header is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+class RateLimiter:
+    """A token bucket per client address: `per_minute` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int, clients: int = 10_000) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self.clients = clients
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """0 when the request may go on, else the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.pop(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            allowed = tokens >= 1
+            if allowed:
+                tokens -= 1
+            self._buckets[client] = (tokens, now)  # most recent last: the longest idle go first when full
+            if len(self._buckets) > self.clients:
+                del self._buckets[next(iter(self._buckets))]
+        return 0.0 if allowed else (1 - tokens) / self.rate
+
+
+def install(app, settings) -> None:
+    """Rate limiting (429 in the error shape, with Retry-After) and the security headers."""
+    limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        if limiter and request.url.path != "/health":
+            wait = limiter.wait(request.client.host if request.client else "unknown")
+            if wait:
+                response = error_response(429, "rate_limited", f"too many requests; try again in {math.ceil(wait)} s")
+                response.headers["Retry-After"] = str(math.ceil(wait))
+                return _secure(request, response)
+        return _secure(request, await call_next(request))
+
+
+def _secure(request: Request, response):
+    for key, value in SECURITY_HEADERS.items():
+        if key == "Content-Security-Policy" and request.url.path.startswith(DOCS_PATHS):
+            continue
+        response.headers.setdefault(key, value)
+    return response

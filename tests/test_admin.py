@@ -1,0 +1,88 @@
+"""Admin rebuilds over HTTP (a real build process), the request rate limit and the security headers."""
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api import assert_error
+
+from api.app import create_app
+from api.security import SECURITY_HEADERS
+from index.build import build
+from search import Settings
+
+TOKEN = "s3cret-admin-token"
+
+
+def corpus_of(root, n):
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"{i}.txt").write_text(f"Rusland og Iran indgår aftale nummer {i} om droner og missiler, oplyser Kreml.", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def admin(tmp_path):
+    corpus, index_dir = corpus_of(tmp_path / "corpus", 3), tmp_path / "index"
+    build(corpus, index_dir)
+    settings = Settings(index_dir=index_dir, corpus_dir=corpus, admin_token=TOKEN, rate_limit=0)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, corpus
+
+
+def wait_for(client, job, headers):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        body = client.get(f"/admin/reindex/{job}", headers=headers).json()
+        if body["status"] != "running":
+            return body
+        time.sleep(0.2)
+    raise AssertionError("the reindex job did not finish")
+
+
+@pytest.mark.slow
+def test_reindex_runs_a_build_that_the_server_then_answers_from(admin):
+    client, corpus = admin
+    corpus_of(corpus, 5)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    started = client.post("/admin/reindex", headers=headers)
+    assert started.status_code == 202 and started.json()["status"] == "running"
+    assert_error(client.post("/admin/reindex", headers=headers, json={"full": True}), 409, "conflict")  # one at a time
+    done = wait_for(client, started.json()["job"], headers)
+    assert done["status"] == "succeeded" and done["report"]["documents"] == 5 and done["report"]["files_new"] == 2
+    deadline = time.monotonic() + 5
+    while client.get("/health").json()["generation"] != done["report"]["generation"]:
+        assert time.monotonic() < deadline, "the server did not switch"
+        time.sleep(0.1)
+    assert client.get("/search").json()["total"] == 5
+    full = client.post("/admin/reindex", headers=headers, json={"full": True})
+    assert wait_for(client, full.json()["job"], headers)["report"]["mode"] == "full"
+
+
+def test_reindex_needs_the_token_and_is_off_without_one(admin, fixture_index):
+    client, _ = admin
+    missing = client.post("/admin/reindex")
+    assert_error(missing, 401, "unauthorized")
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
+    assert_error(client.post("/admin/reindex", headers={"Authorization": "Bearer wrong"}), 401, "unauthorized")
+    assert_error(client.post("/admin/reindex", headers={"Authorization": TOKEN}), 401, "unauthorized")  # no scheme
+    assert_error(client.get("/admin/reindex/nope", headers={"Authorization": f"Bearer {TOKEN}"}), 404, "not_found", "job")
+    assert_error(client.post("/admin/reindex", headers={"Authorization": f"Bearer {TOKEN}"}, json={"fast": True}), 422, "invalid_parameter", "fast")
+    with TestClient(create_app(Settings(index_dir=fixture_index)), raise_server_exceptions=False) as off:
+        assert_error(off.post("/admin/reindex", headers={"Authorization": f"Bearer {TOKEN}"}), 403, "forbidden")
+
+
+def test_a_client_over_its_rate_gets_429_in_the_error_shape(fixture_index):
+    with TestClient(create_app(Settings(index_dir=fixture_index, rate_limit=5)), raise_server_exceptions=False) as client:
+        assert all(client.get("/search", params={"q": "Iran"}).status_code == 200 for _ in range(5))
+        refused = client.get("/search", params={"q": "Iran"})
+        assert_error(refused, 429, "rate_limited")
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert client.get("/health").status_code == 200  # health checks are not counted
+
+
+def test_every_answer_carries_the_security_headers(fixture_index):
+    with TestClient(create_app(Settings(index_dir=fixture_index)), raise_server_exceptions=False) as client:
+        for response in (client.get("/search", params={"q": "Iran"}), client.get("/no/such/route"), client.get("/documents/x")):
+            for key, value in SECURITY_HEADERS.items():
+                assert response.headers[key] == value, (response.url, key)
