@@ -19,7 +19,6 @@ from index.clean import clean, has_article_text, line_keys
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
-from index.manifest import fingerprint
 from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
 from index.schema import (
     ACTOR_TERMS_FIELD,
@@ -165,19 +164,19 @@ def build(
         raise BuildError(f"corpus folder {corpus} does not exist or is not a folder")
     gazetteer = load_gazetteer(actors_file)
     rules = load_rules()
-    print_ = fingerprint(actors_file)
+    pipeline = manifest.fingerprint(actors_file)
     with store.build_lock(index_dir):
         store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
         live = store.current_name(index_dir)
-        previous = None if full or live is None else manifest.load(store.generations_dir(index_dir) / live)
-        if previous is not None and previous.fingerprint != print_:
+        live_dir = live and store.generations_dir(index_dir) / live
+        previous = None if full or not live_dir else manifest.load(live_dir)
+        if previous is not None and previous.fingerprint != pipeline:
             previous = None
         generation = store.new_generation(index_dir)
         report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
         report.mode = "full" if previous is None else "incremental"
         try:
-            built = _Build(corpus, generation, report, gazetteer, rules, previous, print_)
-            built.run(live and store.generations_dir(index_dir) / live, progress)
+            _Build(corpus, generation, report, gazetteer, rules, previous, pipeline).run(live_dir, progress)
         except BaseException:
             store.discard(generation)
             raise
@@ -197,9 +196,9 @@ class _Build:
     """One build: plan what to read from the corpus listing and the previous manifest, count the
     repeated lines over every article, write the generation, and keep its manifest."""
 
-    def __init__(self, corpus, generation, report, gazetteer, rules, previous, print_) -> None:
+    def __init__(self, corpus, generation, report, gazetteer, rules, previous, pipeline) -> None:
         self.corpus, self.generation, self.report = corpus, generation, report
-        self.gazetteer, self.rules, self.previous, self.fingerprint = gazetteer, rules, previous, print_
+        self.gazetteer, self.rules, self.previous, self.fingerprint = gazetteer, rules, previous, pipeline
         self.files: dict[str, manifest.FileRecord] = {}  # the new manifest, in corpus order
         self.todo: dict[str, Path] = {}  # files to read, clean and index
 

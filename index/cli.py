@@ -13,10 +13,8 @@ from index import store
 from index.build import BuildError, BuildReport, build
 from index.language import LANGUAGES
 from index.settings import Settings
-from index.store import BuildLocked
 
 EXIT_FAILED = 1  # nothing indexed, unreadable corpus, or a fault
-EXIT_LOCKED = 3  # another build is running
 LIST_LIMIT = 20
 
 
@@ -100,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         return _rollback(args.index)
     try:
         report = build(args.corpus, args.index, actors_file=args.actors_file, progress=progress, full=args.full)
-    except BuildLocked as exc:
+    except store.BuildLocked as exc:
         print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
-        return EXIT_LOCKED
+        return store.EXIT_LOCKED
     except (BuildError, OSError, ValueError) as exc:
         print(f"newsfacet-index: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -117,9 +115,9 @@ def _rollback(index_dir: Path) -> int:
     try:
         with store.build_lock(index_dir):
             name = store.rollback(index_dir)
-    except BuildLocked as exc:
+    except store.BuildLocked as exc:
         print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
-        return EXIT_LOCKED
+        return store.EXIT_LOCKED
     except ValueError as exc:
         print(f"newsfacet-index: {exc}", file=sys.stderr)
         return EXIT_FAILED

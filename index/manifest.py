@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -90,8 +90,8 @@ def save(generation: Path, manifest: Manifest) -> None:
         fallback=np.array([h.fallback for h in lines], dtype=np.int64),
         repeated=np.array(sorted(manifest.repeated), dtype=np.int64),
     )
-    files = {
-        rel: {k: v for k, v in asdict(record).items() if k != "lines"} | {"raw": len(record.lines)}
+    files = {  # the line hashes are in LINES: asdict would deep-copy every array only to drop it
+        rel: {k: v for k, v in asdict(replace(record, lines=[])).items() if k != "lines"} | {"raw": len(record.lines)}
         for rel, record in manifest.files.items()
     }
     tmp = generation / (CORPUS + ".tmp")

@@ -33,6 +33,9 @@ class BuildLocked(RuntimeError):
     """Another build holds the index folder's lock."""
 
 
+EXIT_LOCKED = 3  # the exit status `newsfacet-index` reports BuildLocked with
+
+
 def generations_dir(index_dir: Path) -> Path:
     return index_dir / GENERATIONS
 

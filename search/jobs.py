@@ -15,10 +15,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.store import EXIT_LOCKED
 from search.errors import Conflict, NotFound
 
 KEEP_JOBS = 50  # finished jobs remembered, newest first
-EXIT_LOCKED = 3  # newsfacet-index: another build holds the lock
 
 
 @dataclass

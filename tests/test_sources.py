@@ -9,6 +9,10 @@ def items(corpus):
     return {(i.id if isinstance(i, RawDocument) else i.source): i for i in read_corpus(corpus)}
 
 
+def skip_reasons(found):
+    return {k: v.reason for k, v in found.items() if isinstance(v, Skipped)}
+
+
 def test_date_header_line_keeps_the_rest_of_the_line_as_text():
     meta, body, warnings = split_metadata(" date 2022-11 Lyt til artiklen\n\nFørste afsnit.")
     assert meta == {"date": "2022-11"}
@@ -65,8 +69,7 @@ def test_corpus_reading_reports_every_unusable_file(tmp_path):
     assert str(doc.date) == "2022-11-12" and doc.text.startswith("Overskrift her")
     assert found["r1"].lang == "da" and found["r1"].title == "T1" and str(found["r1"].date) == "2023-01-02"
     assert found["7"].text == "<p>Tekst to.</p>"
-    reasons = {k: v.reason for k, v in found.items() if isinstance(v, Skipped)}
-    assert reasons == {
+    assert skip_reasons(found) == {
         "empty.txt": "empty",
         "image.txt": "binary",
         "notes.md": "unsupported_type",
@@ -97,8 +100,7 @@ def test_every_kind_of_bad_file_is_skipped_with_its_reason_and_the_good_ones_are
     assert isinstance(found["ok"], RawDocument) and isinstance(found["sub/linked"], RawDocument)
     assert found["legacy"].text.startswith("Außenministerin") and found["legacy"].warnings == ("not valid UTF-8; decoded as cp1252",)
     assert "Teheran" in found["bad-utf8"].text
-    reasons = {k: v.reason for k, v in found.items() if isinstance(v, Skipped)}
-    assert reasons == {
+    assert skip_reasons(found) == {
         "empty.txt": "empty",
         "image.txt": "binary",
         "huge.txt": "too_large",
