@@ -15,17 +15,20 @@ from search import SearchError
 log = logging.getLogger(__name__)
 
 _DESCRIPTIONS = {
+    400: "a request that cannot be read: query syntax with no clear meaning, or a body that is not JSON",
     401: "no valid admin token",
     403: "admin is disabled (no NEWSFACET_ADMIN_TOKEN)",
     404: "not found",
     409: "a reindex job is already running",
     422: "invalid parameter",
+    429: "too many requests from this client; see Retry-After",
     503: "no index has been built yet",
 }
 
 
-def error_responses(*statuses: int) -> dict:
-    """OpenAPI `responses` for the error statuses a route can answer with."""
+def error_responses(*statuses: int, rate_limited: bool = True) -> dict:
+    """OpenAPI `responses` for the error statuses a route can answer with (429 unless exempt)."""
+    statuses += (429,) if rate_limited else ()
     return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}

@@ -8,7 +8,8 @@ import threading
 import time
 from typing import Annotated
 
-from fastapi import Header, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import error_response
 
@@ -23,14 +24,17 @@ SECURITY_HEADERS = {
 DOCS_PATHS = ("/docs", "/redoc")
 
 
-def require_admin(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+_BEARER = HTTPBearer(auto_error=False, description="the server's NEWSFACET_ADMIN_TOKEN")
+
+
+def require_admin(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
     """`Authorization: Bearer <NEWSFACET_ADMIN_TOKEN>`, compared in constant time; with no token
     set, admin is disabled."""
     token = request.app.state.settings.admin_token
     if token is None:
         raise HTTPException(403, "admin is disabled: set NEWSFACET_ADMIN_TOKEN to enable it")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+    given = credentials.credentials.strip() if credentials else ""
+    if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
         raise HTTPException(401, "a valid `Authorization: Bearer <token>` header is required", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -18,6 +18,13 @@ class InvalidParameter(SearchError):
     code = "invalid_parameter"
 
 
+class InvalidQuery(SearchError):
+    """Query syntax whose meaning cannot be guessed (an operator with nothing to work on …)."""
+
+    status = 400
+    code = "invalid_query"
+
+
 class NotFound(SearchError):
     status = 404
     code = "not_found"

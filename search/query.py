@@ -1,9 +1,11 @@
-"""User query -> Whoosh query: a lenient parser, per-language analysis, actor expansion.
+"""User query -> Whoosh query: a forgiving parser, per-language analysis, actor expansion.
 
-Syntax: words are ANDed; `"exact phrase"`, `a OR b`, `-word` / `NOT word`, `prefix*`, `( … )`.
-The parser never fails: an unbalanced quote runs to the end, an unbalanced parenthesis closes at the
-end, a stray `)` and an operator without an operand are ignored, and brackets nested deeper than
-MAX_DEPTH are read as plain grouping of what follows.
+Syntax: words are ANDed; `"exact phrase"`, `a OR b`, `a AND b`, `-word` / `NOT word`, `prefix*`,
+`( … )`. What is still being typed is completed the obvious way: an unbalanced quote runs to the end,
+an unbalanced `(` closes at the end. A dash standing alone (`Iran - Rusland`) is punctuation. What
+has no clear meaning raises InvalidQuery (400) naming the place: an operator with nothing to work on,
+a `)` that closes nothing, brackets nested deeper than MAX_DEPTH, a `*` anywhere but at the end of a
+word or after fewer than two characters.
 
 A document lives in one language's fields (`title_da`, `text_da` …), so a query is compiled once per
 language with that language's analyzer and the per-language queries are ORed. A stop word of one
@@ -22,12 +24,14 @@ from whoosh import query as wq
 from index.actors import Gazetteer
 from index.analysis import stem_terms
 from index.schema import ACTOR_TERMS_FIELD, LANG_FIELD, actor_term, text_field, title_field
+from search.errors import InvalidQuery
 
 MAX_QUERY_CHARS = 500
 MAX_DEPTH = 20
 ACTOR_BOOST = 0.6  # an actor match weighs a little less than the word itself in the text
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
 _EDGE_PUNCTUATION = ".,;:!?»«„“”‘’'`´"
+_ENDS = (None, ")", "OR", "AND")  # what ends an operand
 
 
 @dataclass
@@ -68,79 +72,121 @@ class Or:
 Node = Word | Phrase | Group | Not | And | Or
 
 
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.tokens = _TOKEN.findall(text)
+        self.tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         self.pos = 0
         self.depth = 0
 
+    def token(self, offset: int = 0) -> _Token | None:
+        i = self.pos + offset
+        return self.tokens[i] if i < len(self.tokens) else None
+
     def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+        token = self.token()
+        return token.text if token else None
+
+    @staticmethod
+    def fail(token: _Token, message: str) -> None:
+        raise InvalidQuery(f"{message} (character {token.start + 1} of q)", "q")
 
     def parse(self) -> Node | None:
         node = self.expr()
-        while self.peek() is not None:  # a stray ")" ends an expression early: skip it and go on
-            self.pos += 1
-            rest = self.expr()
-            node = _join(And, [n for n in (node, rest) if n])
+        if self.token() is not None:  # expr stops early only at a ")"
+            self.fail(self.token(), "')' closes no '('")
         return node
 
     def expr(self) -> Node | None:
+        start = self.pos
         parts = [self.conjunction()]
         while self.peek() == "OR":
+            operator = self.token()
+            if self.pos == start:
+                self.fail(operator, "OR has nothing on its left")
             self.pos += 1
+            start = self.pos
             parts.append(self.conjunction())
+            if self.pos == start:
+                self.fail(operator, "OR has nothing on its right")
         return _join(Or, [p for p in parts if p])
 
     def conjunction(self) -> Node | None:
-        nodes = []
-        while (token := self.peek()) is not None and token not in (")", "OR"):
+        start, nodes = self.pos, []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":  # the default anyway; checked for its operands
+                operator = self.token()
+                self.pos += 1
+                if self.pos - 1 == start or self.peek() in _ENDS:
+                    self.fail(operator, "AND has nothing on its " + ("left" if self.pos - 1 == start else "right"))
+                continue
             node = self.unary()
             if node:
                 nodes.append(node)
         return _join(And, nodes)
 
     def unary(self) -> Node | None:
-        """Negations (`NOT`, `-`, any number of them) before an atom; `AND` is the default anyway."""
-        negated = False
-        while (token := self.peek()) is not None:
-            if token in ("NOT", "AND"):
-                negated ^= token == "NOT"
+        """Negations (`NOT`, `-`, any number of them) before an atom."""
+        negations, last = 0, None
+        while (token := self.token()) is not None:
+            if token.text == "NOT":
+                negations, last = negations + 1, token
                 self.pos += 1
-            elif token.startswith("-"):
-                negated = not negated
-                if len(token) > 1:
-                    self.tokens[self.pos] = token[1:]
-                else:
-                    self.pos += 1
-            else:
+                continue
+            if not token.text.startswith("-"):
                 break
-        if self.peek() in (None, ")", "OR"):
+            rest = token.text.lstrip("-")
+            following = self.token(1)
+            if rest:  # -word
+                negations += len(token.text) - len(rest)
+                self.tokens[self.pos] = _Token(rest, token.end - len(rest), token.end)
+                return _negate(self.atom(), negations)
+            self.pos += 1
+            if following is not None and following.start == token.end and following.text != ")":
+                negations, last = negations + len(token.text), token  # -"phrase", -(group)
+            # else: a dash standing alone is punctuation
+        if self.peek() in _ENDS:
+            if last is not None:
+                self.fail(last, f"{last.text} has nothing to negate")
             return None
-        node = self.atom()
-        return Not(node) if negated and node else node
+        return _negate(self.atom(), negations)
 
     def atom(self) -> Node | None:
-        token = self.tokens[self.pos]
+        token = self.token()
         self.pos += 1
-        if token == "(":
+        if token.text == "(":
             if self.depth >= MAX_DEPTH:
-                return None  # read what follows as if this bracket were not there
+                self.fail(token, f"brackets nest deeper than {MAX_DEPTH}")
             self.depth += 1
             node = self.expr()
             self.depth -= 1
             if self.peek() == ")":
                 self.pos += 1
             return node
-        if token.startswith('"'):
-            text = token.strip('"').strip()
+        if token.text.startswith('"'):
+            text = token.text.strip('"').strip()
             return Phrase(text) if _has_word(text) else None
-        token = token.strip(_EDGE_PUNCTUATION)
-        if not _has_word(token):
+        text = token.text.strip(_EDGE_PUNCTUATION)
+        if not _has_word(text):
             return None
-        if token.endswith("*") and len(token.rstrip("*")) >= 2:
-            return Word(token.rstrip("*"), prefix=True)
-        return Word(token.strip("*"))
+        stem = text.rstrip("*")
+        if "*" in stem:
+            self.fail(token, "* works only at the end of a word")
+        if stem != text:
+            if len(stem) < 2:
+                self.fail(token, "a prefix needs at least two characters before *")
+            return Word(stem, prefix=True)
+        return Word(text)
+
+
+def _negate(node: Node | None, negations: int) -> Node | None:
+    return Not(node) if node and negations % 2 else node
 
 
 def _has_word(text: str) -> bool:
@@ -154,8 +200,8 @@ def _join(cls, nodes: list[Node]) -> Node | None:
 
 
 def parse(text: str) -> Node | None:
-    """The query tree of `text`, or None when it has no words."""
-    return _Parser(text.strip()).parse()
+    """The query tree of `text`, or None when it has no words; InvalidQuery for unclear syntax."""
+    return _Parser(text).parse()
 
 
 # -- actors ---------------------------------------------------------------------------------

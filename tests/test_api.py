@@ -43,6 +43,10 @@ def assert_error(response, status, code, field=None):
         ("/actors?limit=0", 422, "invalid_parameter", "limit"),
         ("/documents/unknown-id", 404, "not_found", "id"),
         ("/documents/..%2F..%2Fetc%2Fpasswd", 404, "not_found", "id"),
+        ("/documents/%2e%2e/%2e%2e/etc/passwd", 404, "not_found", "id"),
+        ("/documents/da/avis-a/2023-02-10-iran-droner%00", 404, "not_found", "id"),
+        ("/documents/%00", 404, "not_found", "id"),
+        ("/documents/%2Fetc%2Fpasswd", 404, "not_found", "id"),
         ("/documents/da/avis-a/2023-02-10-iran-droner?include=everything", 422, "invalid_parameter", "include"),
         ("/no/such/route", 404, "not_found", None),
     ],
@@ -55,10 +59,17 @@ def test_wrong_method_has_the_shape_too(client):
     assert_error(client.post("/search"), 405, "method_not_allowed")
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "(Putin", "Putin)", "OR", "NOT", "a OR OR b", "-", "*", "\x00", "Ærø & <b>"])
-def test_query_syntax_never_causes_a_server_error(client, q):
+@pytest.mark.parametrize("q", ['"unbalanced', "(Putin", "Iran - Rusland", "-", "*", "\x00", "Ærø & <b>", "%00", "../../etc"])
+def test_forgivable_query_syntax_is_answered(client, q):
     response = client.get("/search", params={"q": q})
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("q", ["Putin)", "OR", "NOT", "a OR OR b", "Ru*land", "(" * 30 + "x"])
+def test_unclear_query_syntax_is_a_400_saying_where(client, q):
+    response = client.get("/search", params={"q": q})
+    assert_error(response, 400, "invalid_query", "q")
+    assert "(character " in response.json()["error"]["message"]
 
 
 def test_no_index_is_503_in_the_error_shape(tmp_path):

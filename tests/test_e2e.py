@@ -1,6 +1,7 @@
 """End to end: corpus -> index on disk -> `python -m api` (uvicorn) on a free port -> HTTP."""
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -68,8 +69,28 @@ def test_malformed_requests_over_http_get_the_error_shape(server):
         response = server.client.get(url)
         assert response.status_code == status
         assert set(response.json()["error"]) == {"status", "code", "message", "field"}
-    for q in ['"Putin', "(Iran OR", "OR", "NOT NOT", ")("]:
+    for q in ['"Putin', "(Iran", "Iran - Rusland"]:
         assert server.client.get("/search", params={"q": q}).status_code == 200
+    for q in ["(Iran OR", "OR", "NOT NOT", ")("]:
+        assert server.client.get("/search", params={"q": q}).json()["error"]["code"] == "invalid_query"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/documents/../../../etc/passwd", "/documents/da/../../../../etc/passwd", "/documents/..%2F..%2Fetc%2Fpasswd",
+     "/documents/%2e%2e/%2e%2e/etc/passwd", "/documents/da/x%00", "/documents/%00/../pyproject.toml"],
+)
+def test_document_ids_cannot_reach_outside_the_index(server, target):
+    """Sent byte for byte as written (a client would normalise the dots away)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        raw = b""
+        while chunk := conn.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404"), head
+    error = json.loads(body)["error"]
+    assert error["code"] == "not_found" and b"root:" not in body and b"[project]" not in body
 
 
 def test_document_actors_stats_and_health(server, fixture_docs):

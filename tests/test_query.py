@@ -2,6 +2,7 @@ import pytest
 from whoosh import query as wq
 
 from index.actors import load_gazetteer
+from search import InvalidQuery
 from search.query import And, Group, Not, Or, Phrase, Word, compile_query, mark_actors, parse
 
 G = load_gazetteer()
@@ -30,21 +31,50 @@ def test_multi_word_actor_names_are_grouped():
     "text, expected",
     [
         ('"unbalanced quote', Phrase("unbalanced quote")),
-        ("(" * 300 + "Putin", Word("Putin", actor="vladimir-putin")),
+        ("(" * 20 + "Putin", Word("Putin", actor="vladimir-putin")),
         ("-" * 400 + "Iran", Word("Iran", actor="iran")),
         ("NOT NOT Iran", Word("Iran", actor="iran")),
         ("NOT -Iran", Word("Iran", actor="iran")),
         ("(Putin", Word("Putin", actor="vladimir-putin")),
-        (")) Putins", Word("Putins", actor="vladimir-putin")),
-        ("OR", None),
-        ("NOT", None),
-        ("droner OR", Word("droner")),
+        ("Iran - Rusland", And([Word("Iran", actor="iran"), Word("Rusland", actor="russia")])),
+        ("Iran -", Word("Iran", actor="iran")),
+        ('-"Det Hvide Hus" Iran', And([Not(Phrase("Det Hvide Hus")), Word("Iran", actor="iran")])),
+        ("-(Iran OR Irak) droner", And([Not(Or([Word("Iran", actor="iran"), Word("Irak", actor="iraq")])), Word("droner")])),
+        ("Iran AND droner", And([Word("Iran", actor="iran"), Word("droner")])),
+        ("russ**", Word("russ", prefix=True)),
         ("---", None),
+        ("()", None),
+        ('""', None),
         ("", None),
     ],
 )
-def test_malformed_queries_are_read_leniently(text, expected):
+def test_what_is_still_being_typed_is_completed_the_obvious_way(text, expected):
     assert tree(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("OR", "OR has nothing on its left (character 1 of q)"),
+        ("droner OR", "OR has nothing on its right (character 8 of q)"),
+        ("a OR OR b", "OR has nothing on its right (character 3 of q)"),
+        ("(OR Iran)", "OR has nothing on its left (character 2 of q)"),
+        ("AND Iran", "AND has nothing on its left (character 1 of q)"),
+        ("Iran AND", "AND has nothing on its right (character 6 of q)"),
+        ("NOT", "NOT has nothing to negate (character 1 of q)"),
+        ("Iran NOT OR b", "NOT has nothing to negate (character 6 of q)"),
+        (")) Putins", "')' closes no '(' (character 1 of q)"),
+        ("(a) b)", "')' closes no '(' (character 6 of q)"),
+        ("(" * 21 + "Putin", "brackets nest deeper than 20 (character 21 of q)"),
+        ("Ru*land", "* works only at the end of a word (character 1 of q)"),
+        ("Iran *land", "* works only at the end of a word (character 6 of q)"),
+        ("x*", "a prefix needs at least two characters before * (character 1 of q)"),
+    ],
+)
+def test_syntax_without_a_clear_meaning_is_rejected_with_its_place(text, message):
+    with pytest.raises(InvalidQuery) as caught:
+        parse(text)
+    assert caught.value.message == message and caught.value.field == "q" and caught.value.status == 400
 
 
 def test_a_stop_word_is_ignored_only_in_languages_where_it_is_one():

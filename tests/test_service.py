@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from index.analysis import stem_terms
 from index.build import build
-from search import IndexUnavailable, InvalidParameter, NotFound, SearchRequest, SearchService
+from search import IndexUnavailable, InvalidParameter, InvalidQuery, NotFound, SearchRequest, SearchService
 
 FILTERS = [
     {},
@@ -218,11 +218,17 @@ QUERY_PARTS = st.sampled_from(
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(QUERY_PARTS | st.text(max_size=8), max_size=40), lang=st.lists(st.sampled_from(["da", "de", "en"]), max_size=2))
-def test_any_query_text_is_answered(service, parts, lang):
-    result = service.search(SearchRequest(q=" ".join(parts)[:500], lang=lang))
-    assert result["total"] >= len(result["hits"])
+def test_any_query_text_is_answered_or_rejected_as_syntax(service, parts, lang):
+    try:
+        result = service.search(SearchRequest(q=" ".join(parts)[:500], lang=lang))
+    except InvalidQuery as exc:
+        assert exc.field == "q" and "(character " in exc.message
+    else:
+        assert result["total"] >= len(result["hits"])
 
 
-def test_deeply_nested_and_negated_queries_are_answered(service):
-    for q in ["(" * 250 + "Iran" + ")" * 250, "-" * 499 + "x", "NOT " * 120 + "Iran", '"' * 300]:
-        service.search(SearchRequest(q=q[:500]))
+def test_long_runs_of_operators_are_answered_and_deep_nesting_is_rejected(service):
+    for q in ["-" * 499 + "x", "NOT " * 120 + "Iran", '"' * 300, "(" * 20 + "Iran" + ")" * 20]:
+        assert service.search(SearchRequest(q=q[:500]))["total"] >= 0
+    with pytest.raises(InvalidQuery, match="nest deeper than 20"):
+        service.search(SearchRequest(q="(" * 240 + "Iran" + ")" * 240))

@@ -18,7 +18,7 @@ router = APIRouter(tags=["documents"])
     "/documents/{doc_id:path}",
     response_model=DocumentResponse,
     response_model_exclude_unset=True,
-    responses=error_responses(404, 503),
+    responses=error_responses(404, 422, 503),
 )
 def document(
     service: Annotated[SearchService, Depends(get_service)],

@@ -15,10 +15,10 @@ router = APIRouter(tags=["search"])
 DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty = no bound, as an empty form field sends
 
 
-@router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503))
+@router.get("/search", response_model=SearchResponse, responses=error_responses(400, 422, 503))
 def search(
     service: Annotated[SearchService, Depends(get_service)],
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description='words are ANDed; "phrase", OR, -word, NOT word, prefix*')] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description='words are ANDed; "phrase", OR, AND, -word, NOT word, prefix*, ( … ); unclear syntax is a 400')] = "",
     lang: Annotated[list[str], Query(description="language codes; documents in any of them")] = [],
     actor: Annotated[list[str], Query(description="actor ids; documents mentioning all of them")] = [],
     date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN, description="inclusive: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
