@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CORPUS_DIR ?= data/sample
 INDEX_DIR ?= var/index
 
-.PHONY: install index serve test test-fast clean
+.PHONY: install index serve test test-fast bench clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,9 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
+
+bench: install  # about 30 minutes: 10,000 and 100,000 generated articles (see README, Performance)
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

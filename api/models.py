@@ -148,7 +148,7 @@ class ErrorResponse(BaseModel):
 
 
 class ReindexRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # `"full": 0` is no boolean
 
     full: bool = Field(False, description="read every file again, not only new and changed ones")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
@@ -14,6 +16,8 @@ from index.language import LANGUAGES
 # Words are runs of letters and digits; a dot or comma inside a number keeps it whole (30.000, 2,5).
 TOKEN_PATTERN = r"\w+(?:[.,]\d+)*"
 CACHE_SIZE = 50_000
+MIN_WORD_CHARS = 2  # Whoosh's StopFilter drops shorter tokens too
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 class SnowballStemFilter(Filter):
@@ -81,3 +85,26 @@ def analyzer(code: str, stem: bool = True):
 def stem_terms(code: str, text: str) -> list[str]:
     """The index terms `text` yields in language `code`, in order (stop words dropped)."""
     return [t.text for t in analyzer(code)(text)]
+
+
+def term_spans(code: str, text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) of each index term of `text`: what analyzer(code) yields with chars=True,
+    without a Token object and three generator steps per word (snippets analyse whole articles)."""
+    info = LANGUAGES.get(code) or LANGUAGES["und"]
+    stops = _stoplist(info.code) if info.stopwords else None
+    stem = _stemmer(info.snowball).stem if info.snowball else None
+    for match in _TOKEN.finditer(text):
+        word = match.group().lower()
+        if stops is not None and (word in stops or len(word) < MIN_WORD_CHARS):
+            continue
+        yield match.start(), match.end(), stem(word) if stem else word
+
+
+@lru_cache(maxsize=None)
+def _stoplist(code: str) -> frozenset[str]:
+    return frozenset(stopwords_for_language(code))
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str) -> SnowballStemFilter:
+    return SnowballStemFilter(language)

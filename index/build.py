@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,8 +44,24 @@ log = logging.getLogger(__name__)
 
 WRITER_MEMORY_MB = 256
 KEEP_GENERATIONS = 2  # the live one and the previous one, for rollback
+PROCESSES = min(os.cpu_count() or 1, 4)  # cleaning workers, and Whoosh sub-writers in a full build
+PARALLEL_FROM = 500  # files to read: below this, one process is quicker than starting others
 
 Progress = Callable[[int, int, int], None]  # (files done, files in all, documents indexed)
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_the_build() -> None:
+    """In a process a parallel build forks (cleaning workers, Whoosh sub-writers): die when the
+    build dies. They inherit its build lock at fork, and a build killed with -9 must not leave them
+    holding it."""
+    if _forking_workers:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_forking_workers = False
+if sys.platform == "linux":
+    os.register_at_fork(after_in_child=_die_with_the_build)
 
 
 class BuildError(RuntimeError):
@@ -207,13 +229,18 @@ class _Build:
         repeated = self._count_lines(paths)
         self.report.repeated_lines = len(repeated)
         self._reclean(repeated)
-        writer = self._writer(live)
+        global _forking_workers
+        _forking_workers = self._parallel()
         try:
-            self._index(writer, repeated, progress)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+            writer = self._writer(live)
+            try:
+                self._index(writer, repeated, progress)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        finally:
+            _forking_workers = False
         manifest.save(self.generation, manifest.Manifest(self.fingerprint, repeated.hashes, self.files))
         self._summarise()
 
@@ -267,11 +294,18 @@ class _Build:
                 self.todo[rel] = self.corpus / rel
                 self.report.files_recleaned += 1
 
+    def _parallel(self) -> bool:
+        return PROCESSES > 1 and len(self.todo) >= PARALLEL_FROM
+
     def _writer(self, live: Path | None):
+        options = {"limitmb": WRITER_MEMORY_MB, "compound": False}
         if self.previous is None:
-            return create_in(str(self.generation), make_schema()).writer(limitmb=WRITER_MEMORY_MB, compound=False)
+            ix = create_in(str(self.generation), make_schema())
+            if self._parallel():  # sub-writers each write a segment of their own; nothing is merged
+                return ix.writer(procs=PROCESSES, multisegment=True, **options)
+            return ix.writer(**options)
         store.link_index(live, self.generation, skip=manifest.FILES)
-        writer = open_dir(str(self.generation)).writer(limitmb=WRITER_MEMORY_MB, compound=False)
+        writer = open_dir(str(self.generation)).writer(**options)
         for rel, record in self.previous.files.items():
             if rel in self.todo or rel not in self.files:
                 for doc in record.docs:
@@ -279,16 +313,29 @@ class _Build:
         return writer
 
     def _index(self, writer, repeated: RepeatedLines, progress: Progress | None) -> None:
+        """Clean and understand the files to read (in worker processes when there are many), and
+        add their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
-        done = 0
-        for rel, path in self.todo.items():
-            record = self.files[rel]
-            record.docs, record.skipped, record.warnings = [], [], []
-            for item in read_file(self.corpus, path):
-                _add(item, writer, record, seen_ids, self.gazetteer, self.rules, repeated)
-            done += 1
-            if progress:
-                progress(done, len(self.todo), len(seen_ids))
+        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated)
+        paths = list(self.todo.values())
+        if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
+            pool = ProcessPoolExecutor(
+                PROCESSES, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(understanding,)
+            )
+            results = pool.map(_understand_in_worker, paths, chunksize=4)
+        else:
+            pool, results = None, map(understanding.file, paths)
+        try:
+            for done, (rel, outcomes) in enumerate(zip(self.todo, results), 1):
+                record = self.files[rel]
+                record.docs, record.skipped, record.warnings = [], [], []
+                for outcome in outcomes:
+                    _add(outcome, writer, record, seen_ids)
+                if progress:
+                    progress(done, len(self.todo), len(seen_ids))
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
 
     def _summarise(self) -> None:
         """The report's totals, over the whole corpus: the files read now and those carried over."""
@@ -305,28 +352,55 @@ class _Build:
         report.files_read = len(self.todo)
 
 
-def _add(
-    item: RawDocument | Skipped,
-    writer,
-    record: manifest.FileRecord,
-    seen_ids: dict[str, str],
-    gazetteer: Gazetteer,
-    rules: Rules,
-    repeated: RepeatedLines,
-) -> None:
-    if isinstance(item, Skipped):
-        record.skipped.append((item.source, item.reason, item.detail))
+@dataclass
+class _Outcome:
+    """What reading and understanding one raw document gave: the document, or why it is skipped."""
+
+    id: str
+    source_path: str
+    warnings: list[str]
+    result: CleanDocument | Skipped
+
+
+class _Understanding:
+    """Read a corpus file and prepare each of its documents; one bad document ends nothing."""
+
+    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines) -> None:
+        self.corpus, self.gazetteer, self.rules, self.repeated = corpus, gazetteer, rules, repeated
+
+    def file(self, path: Path) -> list[_Outcome | Skipped]:
+        return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
+
+    def _one(self, raw: RawDocument) -> _Outcome:
+        try:
+            result = prepare(raw, self.gazetteer, self.rules, self.repeated)
+        except Exception as exc:
+            log.exception("failed to process %s", raw.source_path)
+            result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")
+        return _Outcome(raw.id, raw.source_path, raw.warnings, result)
+
+
+_worker: _Understanding | None = None  # in a worker process: inherited from the build at fork
+
+
+def _start_worker(understanding: _Understanding) -> None:
+    global _worker
+    _worker = understanding
+
+
+def _understand_in_worker(path: Path) -> list[_Outcome | Skipped]:
+    return _worker.file(path)
+
+
+def _add(outcome: _Outcome | Skipped, writer, record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
+    if isinstance(outcome, Skipped):
+        record.skipped.append((outcome.source, outcome.reason, outcome.detail))
         return
-    record.warnings += [(item.source_path, w) for w in item.warnings]
-    if item.id in seen_ids:
-        record.skipped.append((item.source_path, "duplicate_id", f"id {item.id!r} is also {seen_ids[item.id]}"))
+    record.warnings += [(outcome.source_path, w) for w in outcome.warnings]
+    if outcome.id in seen_ids:
+        record.skipped.append((outcome.source_path, "duplicate_id", f"id {outcome.id!r} is also {seen_ids[outcome.id]}"))
         return
-    try:
-        doc = prepare(item, gazetteer, rules, repeated)
-    except Exception as exc:  # one bad document must not end the build
-        log.exception("failed to process %s", item.source_path)
-        record.skipped.append((item.source_path, "error", f"{type(exc).__name__}: {exc}"))
-        return
+    doc = outcome.result
     if isinstance(doc, Skipped):
         record.skipped.append((doc.source, doc.reason, doc.detail))
         return

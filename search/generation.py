@@ -8,12 +8,39 @@ after the service switches to a newer one, the old one closes when its last requ
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from whoosh.index import open_dir
 
 from index import store
 from search.facets import FacetArrays
+
+
+RESULTS_CACHED = 1024
+
+
+class ResultCache:
+    """Answers already given from one generation, by request; the least recently used go first."""
+
+    def __init__(self, size: int = RESULTS_CACHED) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class Generation:
@@ -27,6 +54,7 @@ class Generation:
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
+        self.results = ResultCache()  # dropped with the generation: never an answer from an older index
         with self.index.searcher() as searcher:
             self.facets = FacetArrays(searcher.reader())
 

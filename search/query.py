@@ -319,8 +319,8 @@ def _compile(node: Node, lang: str) -> wq.Query | None:
         negative = [p.query for p in parts if isinstance(p, wq.Not)]
         if not positive and not any(isinstance(n, Not) for n in node.nodes):
             return None
-        # Only negations: every document of this language but those.
-        base = _join_query(wq.And, positive) or wq.Term(LANG_FIELD, lang, boost=0.0)
+        # Only negations: every document of this language but those (scored alike; see `ranked`).
+        base = _join_query(wq.And, positive) or wq.Term(LANG_FIELD, lang)
         for neg in negative:
             base = wq.AndNot(base, neg)
         return base
@@ -355,6 +355,11 @@ def _collect(node: Node, highlight: Highlight, langs: list[str], negated: bool =
 class CompiledQuery:
     query: wq.Query | None  # None: match every document
     highlight: Highlight
+
+    @property
+    def ranked(self) -> bool:
+        """Whether relevance can order the matches: not when the query only excludes."""
+        return bool(self.highlight.prefixes or self.highlight.actors or any(self.highlight.stems.values()))
 
 
 def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> CompiledQuery:

@@ -199,42 +199,52 @@ class SearchService:
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
         window, sort = self._validate(req)
+        key = (req.q, tuple(req.lang), tuple(req.actor), req.date_from, req.date_to, sort, req.page, req.size,
+               req.facet_size, req.interval)
         with self._use() as gen:
-            searcher = gen.searcher()
-            compiled = compile_query(req.q, gen.facets.langs, self.gazetteer)
-            found = _Selection(gen, compiled.query, req, window)
-            start = (req.page - 1) * req.size
-            if sort == "relevance" and compiled.query is not None and len(found.matching):
-                allowed = None if len(found.matching) == len(found.docs) else set(found.matching.tolist())
-                results = searcher.search(compiled.query, filter=allowed, limit=start + req.size)
-                page = [(hit.docnum, hit.score) for hit in results[start : start + req.size]]
-            else:
-                ordered = gen.facets.by_date(found.matching, newest_first=sort != "oldest")
-                page = [(int(d), None) for d in ordered[start : start + req.size]]
-            hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) for d, score in page]
-            result = {
-                "query": {
-                    "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
-                    "to": req.date_to, "sort": sort, "page": req.page, "size": req.size,
-                },
-                "total": int(len(found.matching)),
-                "hits": hits,
-                "facets": {
-                    "lang": self._lang_facet(found.lang_counts(), req.lang),
-                    "actor": self._actor_facet(found.actor_counts(), req.actor, req.facet_size),
-                    "date": self._date_facet(found.date_counts(req.interval), window),
-                },
-                "suggestion": None,
-            }
-            if compiled.query is not None and len(found.matching) < SUGGEST_BELOW:
-                def count(text: str) -> int:
-                    query = compile_query(text, gen.facets.langs, self.gazetteer).query
-                    return len(_Selection(gen, query, req, window).matching)
+            result = gen.results.get(key)
+            if result is None:
+                result = self._search(gen, req, window, sort)
+                gen.results.put(key, result)
+        return result | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
-                better = suggest(req.q, searcher.reader(), gen.facets.langs, self.gazetteer, count)
-                if better:
-                    result["suggestion"] = {"q": better[0], "total": better[1]}
-        result["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    def _search(self, gen: Generation, req: SearchRequest, window: DateRange, sort: str) -> dict:
+        searcher = gen.searcher()
+        compiled = compile_query(req.q, gen.facets.langs, self.gazetteer)
+        if not compiled.ranked:
+            sort = "oldest" if sort == "oldest" else "newest"  # nothing to rank by (`-Iran`)
+        found = _Selection(gen, compiled.query, req, window)
+        start = (req.page - 1) * req.size
+        if sort == "relevance" and len(found.matching):
+            allowed = None if len(found.matching) == len(found.docs) else set(found.matching.tolist())
+            results = searcher.search(compiled.query, filter=allowed, limit=start + req.size)
+            page = [(hit.docnum, hit.score) for hit in results[start : start + req.size]]
+        else:
+            ordered = gen.facets.by_date(found.matching, newest_first=sort != "oldest")
+            page = [(int(d), None) for d in ordered[start : start + req.size]]
+        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) for d, score in page]
+        result = {
+            "query": {
+                "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
+                "to": req.date_to, "sort": sort, "page": req.page, "size": req.size,
+            },
+            "total": int(len(found.matching)),
+            "hits": hits,
+            "facets": {
+                "lang": self._lang_facet(found.lang_counts(), req.lang),
+                "actor": self._actor_facet(found.actor_counts(), req.actor, req.facet_size),
+                "date": self._date_facet(found.date_counts(req.interval), window),
+            },
+            "suggestion": None,
+        }
+        if compiled.query is not None and len(found.matching) < SUGGEST_BELOW:
+            def count(text: str) -> int:
+                query = compile_query(text, gen.facets.langs, self.gazetteer).query
+                return len(_Selection(gen, query, req, window).matching)
+
+            better = suggest(req.q, searcher.reader(), gen.facets.langs, self.gazetteer, count)
+            if better:
+                result["suggestion"] = {"q": better[0], "total": better[1]}
         return result
 
     def _actor_ref(self, actor_id: str) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from index.actors import Gazetteer
-from index.analysis import analyzer
+from index.analysis import term_spans
 from search.query import Highlight
 
 SNIPPET_CHARS = 240
@@ -24,12 +24,13 @@ def _matches(text: str, lang: str, highlight: Highlight, gazetteer: Gazetteer) -
     stems = highlight.stems.get(lang, set())
     found: list[tuple[int, int, str]] = []
     if stems or highlight.prefixes:
-        for token in analyzer(lang)(text, chars=True, removestops=True):
-            surface = text[token.startchar : token.endchar].lower()
-            if token.text in stems:
-                found.append((token.startchar, token.endchar, token.text))
-            elif any(surface.startswith(p) for p in highlight.prefixes):
-                found.append((token.startchar, token.endchar, surface))
+        for start, end, term in term_spans(lang, text):
+            if term in stems:
+                found.append((start, end, term))
+            elif highlight.prefixes:
+                surface = text[start:end].lower()
+                if any(surface.startswith(p) for p in highlight.prefixes):
+                    found.append((start, end, surface))
     if highlight.actors:
         found += [(m.start, m.end, m.actor) for m in gazetteer.find(text) if m.actor in highlight.actors]
     found.sort()

@@ -2,9 +2,9 @@ import pickle
 
 import pytest
 import snowballstemmer
-from conftest import EVAL, needs_shared
+from conftest import EVAL, SAMPLE_CORPUS, needs_shared
 
-from index.analysis import SnowballStemFilter, analyzer, stem_terms
+from index.analysis import SnowballStemFilter, analyzer, stem_terms, term_spans
 
 
 @needs_shared
@@ -36,3 +36,12 @@ def test_language_analysis():
     assert stem_terms("de", "Die Verteidigungspartnerschaft Russlands") == ["verteidigungspartnerschaft", "russland"]
     assert stem_terms("und", "Ruslands droner") == ["ruslands", "droner"]  # unknown language: no stemming
     assert stem_terms("da", "30.000 soldater") == ["30.000", "soldat"]
+
+
+@pytest.mark.parametrize("code", ["da", "de", "en", "no", "sv", "nl", "und"])
+def test_term_spans_are_what_the_analyzer_yields(code):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_CORPUS.rglob("*.txt"))]
+    texts.append("Ét ord, 30.000 kr. i 2,5 år — Ærø's ØST-kyst; x y Z. ß Straße.")
+    for text in texts:
+        expected = [(t.startchar, t.endchar, t.text) for t in analyzer(code)(text, chars=True, removestops=True)]
+        assert list(term_spans(code, text)) == expected

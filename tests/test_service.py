@@ -161,12 +161,27 @@ def test_service_switches_to_a_new_generation_without_restart(tmp_path, fixture_
     service = SearchService(index_dir)
     first = service.health()
     assert first["documents"] == 1
+    assert service.search(SearchRequest(q="Rusland"))["total"] == 1  # an answer now cached for that generation
     (corpus / "a" / "two.txt").write_text("Iran leverer droner til Rusland, siger amerikanske kilder.", encoding="utf-8")
     build(corpus, index_dir)
     service.refresh(force=True)
     second = service.health()
     assert second["documents"] == 2 and second["generation"] != first["generation"]
+    assert service.search(SearchRequest(q="Rusland"))["total"] == 2  # never an answer of the old generation
     service.close()
+
+
+def test_a_query_that_only_excludes_lists_every_match_newest_first(service, fixture_docs):
+    result = service.search(SearchRequest(q="NOT Iran", size=100))
+    assert result["query"]["sort"] == "newest"
+    assert len(result["hits"]) == result["total"] == sum("iran" not in {m.id for m in d.actors} for d in fixture_docs.values())
+
+
+def test_a_repeated_request_gets_the_same_answer(service):
+    request = dict(q="Rusland droner", lang=["da", "de"], date_from="2022", interval="year")
+    first, again = service.search(SearchRequest(**request)), service.search(SearchRequest(**request))
+    assert {k: v for k, v in first.items() if k != "took_ms"} == {k: v for k, v in again.items() if k != "took_ms"}
+    assert service.search(SearchRequest(**request | {"page": 2}))["hits"] != first["hits"] or first["total"] <= 10
 
 
 def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(service):

@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""Benchmark: generate a Danish/German news corpus, build it with the full pipeline, and measure the
+build, an incremental rebuild, a fixed query mix in process and over HTTP, and the same mix on a
+plain-Whoosh baseline (one stemmed field, facets through `groupedby`). Prints one table.
+
+    python scripts/bench.py                       # 10,000 and 100,000 documents
+    python scripts/bench.py --docs 10000 --queries 500 --work /tmp/bench
+
+The corpus is generated here, word by word, from wordfreq's Danish and German frequency lists and
+the gazetteer's actor names; nothing is copied from real articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+import wordfreq
+from whoosh import query as wq
+from whoosh.analysis import LanguageAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.index import create_in
+from whoosh.qparser import QueryParser
+from whoosh.sorting import FieldFacet
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from index import store  # noqa: E402
+from index.actors import load_gazetteer  # noqa: E402
+from index.analysis import stem_terms  # noqa: E402
+from search import SearchRequest, SearchService  # noqa: E402
+
+LANGS = ("da", "de")
+SITES_PER_LANG = 20
+START_DAY = np.datetime64("2022-01-01")
+DAYS = 4 * 365 + 1
+# The actors this field's coverage is about come first; the rest of the gazetteer follows, rarer.
+CORE_ACTORS = [
+    "russia", "ukraine", "united-states", "iran", "european-union", "nato", "china", "vladimir-putin",
+    "volodymyr-zelensky", "north-korea", "germany", "denmark", "israel", "united-kingdom", "donald-trump",
+    "joe-biden", "kim-jong-un", "united-nations", "france", "turkey", "belarus", "sergei-lavrov",
+]
+BOILERPLATE = {
+    "da": [
+        "Vi bruger cookies til at forbedre din oplevelse og til statistik. Accepter alle cookies",
+        "Læs også: {headline}", "Del artiklen på Facebook, X og LinkedIn", "Lyt til artiklen · 4 min.",
+        "/ritzau/", "Foto: {name} / Ritzau Scanpix", "Annonce", "Tilmeld dig vores daglige nyhedsbrev her",
+        "Kommentarfeltet er lukket for denne artikel", "Forsiden › Udland › Europa",
+    ],
+    "de": [
+        "Wir verwenden Cookies, um Inhalte zu personalisieren. Alle akzeptieren",
+        "Mehr zum Thema: {headline}", "Artikel teilen: Facebook, X, WhatsApp, E-Mail", "Artikel anhören · 5 Min.",
+        "(dpa)", "Foto: {name}/dpa", "Anzeige", "Jetzt den kostenlosen Newsletter abonnieren",
+        "Die Kommentarfunktion ist für diesen Artikel geschlossen", "Startseite › Politik › Ausland",
+    ],
+}
+
+
+# -- the corpus -----------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """A language's words with their frequencies, sampled in bulk."""
+
+    def __init__(self, lang: str, size: int = 30_000) -> None:
+        words = [w for w in wordfreq.top_n_list(lang, size) if w.isalpha() and len(w) > 1 or w in ("i", "å")]
+        freq = np.array([wordfreq.word_frequency(w, lang) for w in words])
+        self.words = np.array(words, dtype=object)
+        self.cdf = np.cumsum(freq / freq.sum())
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.words[np.minimum(np.searchsorted(self.cdf, rng.random(n)), len(self.words) - 1)]
+
+
+class CorpusGenerator:
+    """Articles in Danish and German: headline, paragraphs of frequency-sampled words with actor names
+    in them (a few actors a document, a heavy head and a long tail), dates over four years, and each
+    site's own boilerplate lines around the article."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.vocab = {lang: Vocabulary(lang) for lang in LANGS}
+        gazetteer = load_gazetteer()
+        ids = [a for a in CORE_ACTORS if a in gazetteer.actors]
+        ids += [a for a in gazetteer.actors if a not in ids]
+        self.actors = [gazetteer.actors[a] for a in ids]
+        weights = 1.0 / np.arange(1, len(ids) + 1) ** 1.1
+        self.actor_p = weights / weights.sum()
+        self.sites = {
+            lang: [
+                (f"{lang}/site{i:02d}", self.rng.choice(BOILERPLATE[lang], size=self.rng.integers(2, 6), replace=False))
+                for i in range(SITES_PER_LANG)
+            ]
+            for lang in LANGS
+        }
+
+    def _sentence(self, lang: str, names: list[str]) -> str:
+        words = list(self.vocab[lang].sample(self.rng, int(self.rng.integers(6, 22))))
+        for name in names:
+            words.insert(int(self.rng.integers(0, len(words) + 1)), name)
+        words[0] = words[0][:1].upper() + words[0][1:]
+        return " ".join(words) + "."
+
+    def _name(self, actor, lang: str) -> str:
+        name = actor.labels.get(lang) or actor.label
+        return name + "s" if self.rng.random() < 0.15 and not name.endswith("s") else name
+
+    def article(self, n: int) -> tuple[str, str]:
+        """The relative path and text of article `n`."""
+        rng = self.rng
+        lang = LANGS[int(rng.random() < 0.5)]
+        site, boilerplate = self.sites[lang][int(rng.integers(0, SITES_PER_LANG))]
+        chosen = rng.choice(len(self.actors), size=int(rng.integers(1, 5)), replace=False, p=self.actor_p)
+        mentions = [self._name(self.actors[i], lang) for i in chosen for _ in range(int(rng.integers(1, 4)))]
+        rng.shuffle(mentions)
+        words = int(np.clip(rng.lognormal(np.log(380), 0.45), 80, 1500))
+        sentences, budget = [], words
+        while budget > 0:
+            names = [mentions.pop()] if mentions and rng.random() < 0.5 else []
+            sentences.append(self._sentence(lang, names))
+            budget -= sentences[-1].count(" ") + 1
+        sentences += [self._sentence(lang, [m]) for m in mentions]
+        paragraphs, i = [], 0
+        while i < len(sentences):
+            k = int(rng.integers(1, 5))
+            paragraphs.append(" ".join(sentences[i : i + k]))
+            i += k
+        headline = self._sentence(lang, [self._name(self.actors[chosen[0]], lang)])[:-1]
+        filler = {"headline": self._sentence(lang, [])[:-1], "name": "Anna Holm" if lang == "da" else "Jan Weber"}
+        top = [b.format(**filler) for b in boilerplate[: len(boilerplate) // 2]]
+        bottom = [b.format(**filler) for b in boilerplate[len(boilerplate) // 2 :]]
+        body = "\n\n".join(top + paragraphs + bottom)
+        day = START_DAY + int(rng.integers(0, DAYS))
+        kind = rng.random()
+        if kind < 0.7:
+            date = str(day) if rng.random() < 0.93 else str(day)[:7]
+            text = f"---\ntitle: {headline}\ndate: {date}\nsource: {site}\nurl: https://{site}.example/{n}\n---\n{body}\n"
+        elif kind < 0.92:
+            text = f"date {day} {headline}\n\n{body}\n"
+        else:
+            text = f"{headline}\n\n{body}\n"  # undated
+        return f"{site}/{n:07d}.txt", text
+
+    def write(self, corpus: Path, docs: int) -> None:
+        for n in range(docs):
+            rel, text = self.article(n)
+            path = corpus / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+
+def change_files(corpus: Path, share: float, seed: int = 11) -> int:
+    """Append a paragraph to `share` of the files (an updated article); returns how many."""
+    files = sorted(corpus.rglob("*.txt"))
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(files), size=max(1, int(len(files) * share)), replace=False)
+    for i in chosen:
+        with open(files[i], "a", encoding="utf-8") as f:
+            f.write("\nOpdateret: Artiklen er opdateret med nye oplysninger om forhandlingerne.\n")
+    return len(chosen)
+
+
+# -- building -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    report: dict
+
+
+def run_build(corpus: Path, index_dir: Path, full: bool) -> Run:
+    """newsfacet-index in its own process: wall time, peak resident memory, the build report."""
+    cmd = [sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir), "--json", "--quiet"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd + (["--full"] if full else []), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        raise SystemExit(f"build failed ({proc.returncode}): {err[-2000:]}")
+    # ru_maxrss of waited-for children: the largest process of the build (KiB on Linux)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Run(seconds, peak, json.loads(out))
+
+
+def folder_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+# -- the query mix --------------------------------------------------------------------------
+
+
+def query_mix(index_dir: Path, gen: CorpusGenerator, n: int, seed: int = 5) -> list[dict]:
+    """A fixed mix of `n` requests: selective words, broad words (in 30% or more of the documents),
+    phrases, several words, actor/language/date filters, the empty query with facets, deep pages."""
+    rng = np.random.default_rng(seed)
+    service = SearchService(index_dir)
+    with service._use() as generation:
+        reader = generation.searcher().reader()
+        total = reader.doc_count()
+
+        def doc_share(lang: str, word: str) -> float:
+            terms = stem_terms(lang, word)
+            return reader.doc_frequency(f"text_{lang}", terms[0]) / total if len(terms) == 1 else 0.0
+
+        broad = {lang: [w for w in gen.vocab[lang].words[:400] if doc_share(lang, w) >= 0.30] for lang in LANGS}
+        rare = {lang: list(gen.vocab[lang].words[3000:20000]) for lang in LANGS}
+        mid = {lang: list(gen.vocab[lang].words[100:2000]) for lang in LANGS}
+    service.close()
+    actors = [a.id for a in gen.actors[:40]]
+
+    def pick(items):
+        return items[int(rng.integers(0, len(items)))]
+
+    def span() -> dict:
+        start = START_DAY + int(rng.integers(0, DAYS - 200))
+        return {"date_from": str(start)[: int(pick([4, 7, 10]))], "date_to": str(start + int(rng.integers(30, 400)))}
+
+    kinds = [
+        ("selective word", lambda lang: {"q": pick(rare[lang])}),
+        ("broad word", lambda lang: {"q": pick(broad[lang] or mid[lang])}),
+        ("phrase", lambda lang: {"q": f'"{pick(mid[lang])} {pick(broad[lang] or mid[lang])}"'}),
+        ("words", lambda lang: {"q": f"{pick(mid[lang])} {pick(mid[lang])}"}),
+        ("word + actor", lambda lang: {"q": pick(mid[lang]), "actor": [pick(actors)]}),
+        ("word + lang + date", lambda lang: {"q": pick(mid[lang]), "lang": [lang]} | span()),
+        ("actors + date", lambda lang: {"actor": [pick(actors[:10]), pick(actors)]} | span()),
+        ("empty + facets", lambda lang: {"interval": pick(["year", "month", "day"]), "lang": pick([[], [lang]])}),
+        ("deep page", lambda lang: {"q": pick(broad[lang] or mid[lang]), "page": int(rng.integers(20, 100))}),
+    ]
+    mix = []
+    for i in range(n):
+        name, make = kinds[i % len(kinds)]
+        mix.append({"kind": name} | make(LANGS[int(rng.integers(0, 2))]))
+    return mix
+
+
+def request_of(item: dict) -> SearchRequest:
+    return SearchRequest(**{k: v for k, v in item.items() if k != "kind"})
+
+
+def http_params(item: dict) -> dict:
+    names = {"date_from": "from", "date_to": "to"}
+    return {names.get(k, k): v for k, v in item.items() if k != "kind"}
+
+
+def percentiles(ms: list[float]) -> tuple[float, float, float]:
+    p = np.percentile(ms, [50, 95, 99])
+    return float(p[0]), float(p[1]), float(p[2])
+
+
+def time_in_process(index_dir: Path, mix: list[dict]) -> list[float]:
+    service = SearchService(index_dir)
+    for item in mix[:20]:  # open the searcher and the facet arrays
+        service.search(request_of(item))
+    service = SearchService(index_dir)  # a fresh service: an empty query cache, warm OS page cache
+    service.search(SearchRequest(q="", size=1))
+    times = []
+    for item in mix:
+        started = time.perf_counter()
+        service.search(request_of(item))
+        times.append((time.perf_counter() - started) * 1000)
+    service.close()
+    return times
+
+
+def time_http(index_dir: Path, mix: list[dict], clients: int = 8) -> tuple[float, list[float], float]:
+    """The mix over HTTP from `clients` threads: requests/second, latencies, server peak RSS (MiB)."""
+    env = os.environ | {"NEWSFACET_INDEX_DIR": str(index_dir), "NEWSFACET_PORT": "8765", "NEWSFACET_RATE_LIMIT": "0",
+                        "NEWSFACET_HOST": "127.0.0.1"}
+    server = subprocess.Popen([sys.executable, "-m", "api"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = "http://127.0.0.1:8765"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        with httpx.Client(base_url=base) as warm:
+            warm.get("/search", params={"size": 1})
+        work: queue.Queue = queue.Queue()
+        for item in mix:
+            work.put(http_params(item))
+        times, failures = [], []
+
+        def client() -> None:
+            with httpx.Client(base_url=base, timeout=30) as c:
+                while True:
+                    try:
+                        params = work.get_nowait()
+                    except queue.Empty:
+                        return
+                    started = time.perf_counter()
+                    response = c.get("/search", params=params)
+                    times.append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        failures.append(response.text[:200])
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        if failures:
+            raise SystemExit(f"{len(failures)} HTTP requests failed, e.g. {failures[0]}")
+        peak = _status_kib(server.pid, "VmHWM") / 1024
+        return len(mix) / elapsed, times, peak
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+# -- the plain-Whoosh baseline --------------------------------------------------------------
+
+
+def build_baseline(corpus: Path, index_dir: Path, docs: dict[str, dict]) -> float:
+    """The raw files in one field stemmed by Whoosh's LanguageAnalyzer("de"), facet fields as IDs and
+    KEYWORD, written the plain way with Whoosh's two-process multisegment writer; seconds."""
+    schema = Schema(
+        id=ID(stored=True, unique=True), text=TEXT(analyzer=LanguageAnalyzer("de"), stored=True),
+        lang=ID(stored=True), actors=KEYWORD(stored=True, lowercase=False), year=ID, month=ID, day=ID,
+    )
+    index_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    writer = create_in(str(index_dir), schema).writer(procs=2, multisegment=True, limitmb=128)
+    for path in sorted(corpus.rglob("*.txt")):
+        rel = path.relative_to(corpus).with_suffix("").as_posix()
+        meta = docs.get(rel)
+        if meta is None:
+            continue
+        date = meta["date"] or ""
+        writer.add_document(
+            id=rel, text=path.read_text(encoding="utf-8"), lang=meta["lang"], actors=" ".join(meta["actors"]) or None,
+            year=date[:4] or None, month=date[:7] if len(date) >= 7 else None, day=date if len(date) == 10 else None,
+        )
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def baseline_facts(index_dir: Path) -> dict[str, dict]:
+    """Language, actors and date of each document as our build found them: the baseline's facet
+    values, so both answer with the same facets."""
+    service = SearchService(index_dir)
+    facts = {}
+    with service._use() as generation:
+        searcher = generation.searcher()
+        for docnum, stored in searcher.iter_docs():
+            facts[stored["id"]] = {
+                "lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]],
+            }
+    service.close()
+    return facts
+
+
+def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
+    from whoosh.index import open_dir
+
+    ix = open_dir(str(index_dir))
+    parser = QueryParser("text", ix.schema)
+    times = []
+    with ix.searcher() as searcher:
+        for item in mix[:5] + mix:
+            started = time.perf_counter()
+            q = parser.parse(item["q"]) if item.get("q") else wq.Every()
+            filters = [wq.Or([wq.Term("lang", c) for c in item["lang"]])] if item.get("lang") else []
+            filters += [wq.Term("actors", a) for a in item.get("actor", [])]
+            if item.get("date_from"):
+                lo = item["date_from"] + "-01-01"[len(item["date_from"]) - 4 :]
+                hi = item["date_to"] + "-12-31"[len(item["date_to"]) - 4 :]
+                filters.append(wq.TermRange("day", lo, hi))
+            interval = item.get("interval", "month")
+            facets = {"lang": FieldFacet("lang"), "actor": FieldFacet("actors", allow_overlap=True), "date": FieldFacet(interval)}
+            page = searcher.search_page(q, item.get("page", 1), pagelen=10, filter=wq.And(filters) if filters else None, groupedby=facets)
+            for name in facets:
+                page.results.groups(name)
+            for hit in page:
+                hit.highlights("text")
+            times.append((time.perf_counter() - started) * 1000)
+    return times[5:]
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def bench(size: int, work: Path, queries: int, keep: bool) -> dict:
+    root = work / f"docs-{size}"
+    corpus, index_dir, baseline_dir = root / "corpus", root / "index", root / "baseline"
+    gen = CorpusGenerator()
+    if not corpus.is_dir():
+        started = time.perf_counter()
+        gen.write(corpus, size)
+        print(f"[{size}] generated the corpus in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    full = run_build(corpus, index_dir, full=True)
+    print(f"[{size}] full build {full.seconds:.0f} s", file=sys.stderr)
+    live = store.generations_dir(index_dir) / store.current_name(index_dir)
+    row = {
+        "docs": full.report["documents"], "build_docs_s": full.report["documents"] / full.seconds,
+        "build_s": full.seconds, "index_mib": folder_mib(live), "build_peak_mib": full.peak_mib,
+    }
+    changed = change_files(corpus, 0.01)
+    incremental = run_build(corpus, index_dir, full=False)
+    row |= {"incremental_s": incremental.seconds, "incremental_files": changed}
+    print(f"[{size}] incremental rebuild {incremental.seconds:.1f} s ({changed} files)", file=sys.stderr)
+
+    mix = query_mix(index_dir, gen, queries)
+    ours = time_in_process(index_dir, mix)
+    rps, http, server_peak = time_http(index_dir, mix)
+    print(f"[{size}] queries done; building the baseline", file=sys.stderr)
+    shutil.rmtree(baseline_dir, ignore_errors=True)
+    base_build = build_baseline(corpus, baseline_dir, baseline_facts(index_dir))
+    base = time_baseline(baseline_dir, mix)
+    row |= {
+        "ours": percentiles(ours), "http_rps": rps, "http": percentiles(http), "server_peak_mib": server_peak,
+        "baseline": percentiles(base), "baseline_build_docs_s": row["docs"] / base_build,
+        "by_kind": {
+            kind: (percentiles([t for t, m in zip(ours, mix) if m["kind"] == kind])[1],
+                   percentiles([t for t, m in zip(base, mix) if m["kind"] == kind])[1])
+            for kind in dict.fromkeys(m["kind"] for m in mix)
+        },
+    }
+    if not keep:
+        shutil.rmtree(root)
+    return row
+
+
+def table(rows: list[dict], queries: int) -> str:
+    def cells(name, fmt):
+        return f"| {name} | " + " | ".join(fmt(r) for r in rows) + " |"
+
+    def lat(key):
+        return lambda r: "{:.1f} / {:.1f} / {:.1f}".format(*r[key])
+
+    lines = [
+        "| | " + " | ".join(f"{r['docs']:,} documents" for r in rows) + " |",
+        "|---|" + "---|" * len(rows),
+        cells("full build: documents/s (seconds)", lambda r: f"{r['build_docs_s']:.0f} ({r['build_s']:.0f} s)"),
+        cells("index size on disk", lambda r: f"{r['index_mib']:.0f} MiB"),
+        cells("build peak memory (largest process)", lambda r: f"{r['build_peak_mib']:.0f} MiB"),
+        cells("incremental rebuild after 1% of files changed", lambda r: f"{r['incremental_s']:.1f} s ({r['incremental_files']:,} files)"),
+        cells(f"in process, {queries} queries: p50 / p95 / p99 ms", lat("ours")),
+        cells("HTTP, 8 clients: requests/s", lambda r: f"{r['http_rps']:.0f}"),
+        cells("HTTP, 8 clients: p50 / p95 / p99 ms", lat("http")),
+        cells("serving process peak resident memory", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
+        cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
+        cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
+        cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}"),
+    ]
+    for kind in rows[0]["by_kind"]:
+        lines.append(cells(f"p95 ms, {kind}: ours / plain", lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["by_kind"][k])))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes")
+    parser.add_argument("--queries", type=int, default=540, help="queries in the mix (at least 500 for the report)")
+    parser.add_argument("--work", type=Path, default=REPO / "var" / "bench", help="where corpora and indexes go")
+    parser.add_argument("--keep", action="store_true", help="keep each size's corpus and indexes")
+    args = parser.parse_args(argv)
+    rows = [bench(size, args.work, args.queries, args.keep) for size in args.docs]
+    print(f"\nnewsfacet benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    print(table(rows, args.queries))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
