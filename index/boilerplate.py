@@ -134,6 +134,11 @@ class Rules:
         numbered = {literal: (n, tuple(owners.items())) for n, (literal, owners) in enumerate(by_literal.items())}
         object.__setattr__(self, "_literals", _automaton(numbered))
         object.__setattr__(self, "_toggle_labels", _automaton({label.lower(): label for label in self.toggle_labels}))
+        tags = "|".join(sorted(map(re.escape, self.html_tags), key=len, reverse=True))
+        # A tag closes on its own line: `soldater er < i dag` is text, not an <i> tag.
+        object.__setattr__(self, "tag", re.compile(rf"<\s*/?\s*(?:{tags}|[a-z]+-[a-z-]+)(?=[\s/>])[^<>\n]*>", re.I))
+        labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in self.toggle_labels)
+        object.__setattr__(self, "toggle", re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.I) if labels else None)
         object.__setattr__(self, "_always", always)
         # The same for trailing patterns, which must be tried in rule order: by their order number.
         trailing = [(kind, p) for kind in self.kinds for p in kind.trailing]

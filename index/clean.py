@@ -14,7 +14,9 @@ import html
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from urllib.parse import urlsplit
 
 from index.boilerplate import Kind, Rules, content_key, line_key, load_rules, word_count
@@ -34,6 +36,7 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SCRIPT_STYLE = re.compile(r"<\s*(script|style|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
 # What joins the items of a share bar, menu or byline line: dots, bars, arrows, emoji, wide gaps.
 _SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
 _SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
@@ -134,14 +137,9 @@ class _Cleaner:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self._removed: list[tuple[int, Removal]] = []
-        tags = "|".join(sorted(map(re.escape, rules.html_tags), key=len, reverse=True))
-        # A tag closes on its own line: `soldater er < i dag` is text, not an <i> tag.
-        self.tag = re.compile(rf"<\s*/?\s*(?:{tags}|[a-z]+-[a-z-]+)(?=[\s/>])[^<>\n]*>", re.I)
-        self.block_tag = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
-        labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in rules.toggle_labels)
-        self.toggle = re.compile(rf"(?<!\w)(?:{labels})(?!\w)", re.I) if labels else None
         self._label_keys: dict[str, str] = {}
         self._kinds: dict[str, str | None] = {}
+        self._cuts: dict[str, tuple[Kind, int] | None] = {}
 
     def label_key(self, text: str) -> str:
         """A line's key with counters removed (`Kommentarer (214)` is `kommentarer`), computed once."""
@@ -172,9 +170,9 @@ class _Cleaner:
 
         def strip_tag(m: re.Match[str]) -> str:
             self.drop(m.group(0), "html")
-            return "\n" if self.block_tag.match(m.group(0)) else " "
+            return "\n" if _BLOCK_TAG.match(m.group(0)) else " "
 
-        text = self.tag.sub(strip_tag, text)
+        text = self.rules.tag.sub(strip_tag, text)
         return _INVISIBLE.sub("", text)
 
     @staticmethod
@@ -190,12 +188,12 @@ class _Cleaner:
     # -- inside a line ---------------------------------------------------------------------
     def cut_toggles(self, line: _Line) -> None:
         """Remove caption toggles at a line's end or between two copies of the same caption."""
-        if self.toggle is None or not self.rules.may_have_toggle(line.text):
+        if self.rules.toggle is None or not self.rules.may_have_toggle(line.text):
             return
-        parts = self.toggle.split(line.text)
+        parts = self.rules.toggle.split(line.text)
         if len(parts) == 1:
             return
-        labels = self.toggle.findall(line.text)
+        labels = self.rules.toggle.findall(line.text)
         kept = [parts[0].strip()]
         for label, segment in zip(labels, parts[1:]):
             segment = segment.strip()
@@ -231,7 +229,13 @@ class _Cleaner:
             line.text = line.text[:start].rstrip()
 
     def _trailing_cut(self, text: str) -> tuple[Kind, int] | None:
-        """The first trailing pattern that ends `text`, and where its match starts."""
+        """The first trailing pattern that ends `text`, and where its match starts (remembered per
+        text: cut_edges and classify both ask about a line's final text)."""
+        if text not in self._cuts:
+            self._cuts[text] = self._find_trailing_cut(text)
+        return self._cuts[text]
+
+    def _find_trailing_cut(self, text: str) -> tuple[Kind, int] | None:
         first = max(0, len(text) - TRAILING_CHARS)
         for kind, pattern in self.rules.trailing_candidates(text[first:].lower()):
             start = _trailing_start(pattern, text, first)
@@ -314,7 +318,7 @@ class _Cleaner:
         words_before = 0
         article_started = False
         for i, line in enumerate(lines):
-            kind = self._heading_kind(line, lines[i + 1 :]) if line.kept else None
+            kind = self._heading_kind(line, islice(lines, i + 1, None)) if line.kept else None
             if kind is None:
                 if line.kept:
                     words_before += word_count(line.text)
@@ -330,14 +334,14 @@ class _Cleaner:
             taken = 0
             followers = [x for x in lines[i + 1 :] if x.kept]
             for n, follower in enumerate(followers):
-                if taken >= kind.section_max_lines or self._heading_kind(follower, followers[n + 1 :]) or not self._belongs(follower, kind):
+                if taken >= kind.section_max_lines or self._heading_kind(follower, islice(followers, n + 1, None)) or not self._belongs(follower, kind):
                     break
                 if n + 1 < len(followers) and _is_subheading(follower, followers[n + 1]):
                     break  # the article's next subheading, not one more link of the box
                 self.remove(follower, kind.name)
                 taken += 1
 
-    def _heading_kind(self, line: _Line, rest: list[_Line]) -> Kind | None:
+    def _heading_kind(self, line: _Line, rest: Iterable[_Line]) -> Kind | None:
         """The kind whose heading this line is. A heading matched by a pattern (`Mehr aus …`) is one only
         over at least two teaser headlines; else it is the article's own subheading or list opener."""
         key = self.label_key(line.text)
@@ -346,7 +350,7 @@ class _Cleaner:
         kind = self.rules.heading_kind_of(key)
         if kind is None or line.text.endswith(":"):
             return None
-        following = [x for x in rest if x.kept][:TEASERS_UNDER_HEADING]
+        following = list(islice((x for x in rest if x.kept), TEASERS_UNDER_HEADING))
         teasers = len(following) == TEASERS_UNDER_HEADING and all(_is_teaser(x.text) for x in following)
         return kind if teasers else None
 
@@ -818,14 +822,8 @@ def has_article_text(paragraphs: list[str]) -> bool:
 
 
 def is_headline(text: str) -> bool:
-    """A first line that reads as a headline: short, no sentence-ending full stop or comma."""
-    words = word_count(text)
-    return (
-        3 <= words <= TITLE_MAX_WORDS
-        and len(text) <= TITLE_MAX_CHARS
-        and text[-1] not in ".,;:"
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "»„“\"'")
-    )
+    """A first line that reads as a headline: heading-like, of three words or more, not too long."""
+    return _is_heading_like(text) and word_count(text) >= 3 and len(text) <= TITLE_MAX_CHARS
 
 
 def removal_reasons(rules: Rules | None = None) -> frozenset[str]:

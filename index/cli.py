@@ -73,6 +73,12 @@ def summary(report: BuildReport, index_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def command(corpus: Path, index_dir: Path, *, full: bool = False, actors_file: str | None = None) -> list[str]:
+    """The command that runs a build in a process of its own, printing its report as JSON."""
+    args = [sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir), "--json", "--quiet"]
+    return args + (["--full"] if full else []) + (["--actors-file", actors_file] if actors_file else [])
+
+
 def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="newsfacet-index",
@@ -99,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = build(args.corpus, args.index, actors_file=args.actors_file, progress=progress, full=args.full)
     except store.BuildLocked as exc:
-        print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
-        return store.EXIT_LOCKED
+        return _locked(exc)
     except (BuildError, OSError, ValueError) as exc:
         print(f"newsfacet-index: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -116,13 +121,18 @@ def _rollback(index_dir: Path) -> int:
         with store.build_lock(index_dir):
             name = store.rollback(index_dir)
     except store.BuildLocked as exc:
-        print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
-        return store.EXIT_LOCKED
+        return _locked(exc)
     except ValueError as exc:
         print(f"newsfacet-index: {exc}", file=sys.stderr)
         return EXIT_FAILED
     print(f"Rolled back {index_dir} to generation {name}; a running server answers from it within a second")
     return 0
+
+
+
+def _locked(exc: store.BuildLocked) -> int:
+    print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
+    return store.EXIT_LOCKED
 
 
 if __name__ == "__main__":

@@ -31,16 +31,18 @@ import wordfreq
 from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.index import create_in
+from whoosh.index import create_in, open_dir
 from whoosh.qparser import QueryParser
 from whoosh.sorting import FieldFacet
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index import store  # noqa: E402
+from index import cli, store  # noqa: E402
 from index.actors import load_gazetteer  # noqa: E402
 from index.analysis import stem_terms  # noqa: E402
+from index.dates import PartialDate  # noqa: E402
+from index.schema import text_field  # noqa: E402
 from search import SearchRequest, SearchService  # noqa: E402
 
 LANGS = ("da", "de")
@@ -185,9 +187,8 @@ class Run:
 
 def run_build(corpus: Path, index_dir: Path, full: bool) -> Run:
     """newsfacet-index in its own process: wall time, peak resident memory, the build report."""
-    cmd = [sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir), "--json", "--quiet"]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd + (["--full"] if full else []), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cli.command(corpus, index_dir, full=full), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
     if proc.returncode:
@@ -195,6 +196,11 @@ def run_build(corpus: Path, index_dir: Path, full: bool) -> Run:
     # ru_maxrss of waited-for children: the largest process of the build (KiB on Linux)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return Run(seconds, peak, json.loads(out))
+
+
+def live_dir(index_dir: Path) -> Path:
+    """The live generation's folder."""
+    return store.generations_dir(index_dir) / store.current_name(index_dir)
 
 
 def folder_mib(path: Path) -> float:
@@ -208,19 +214,17 @@ def query_mix(index_dir: Path, gen: CorpusGenerator, n: int, seed: int = 5) -> l
     """A fixed mix of `n` requests: selective words, broad words (in 30% or more of the documents),
     phrases, several words, actor/language/date filters, the empty query with facets, deep pages."""
     rng = np.random.default_rng(seed)
-    service = SearchService(index_dir)
-    with service._use() as generation:
-        reader = generation.searcher().reader()
+    with open_dir(str(live_dir(index_dir))).searcher() as searcher:
+        reader = searcher.reader()
         total = reader.doc_count()
 
         def doc_share(lang: str, word: str) -> float:
             terms = stem_terms(lang, word)
-            return reader.doc_frequency(f"text_{lang}", terms[0]) / total if len(terms) == 1 else 0.0
+            return reader.doc_frequency(text_field(lang), terms[0]) / total if len(terms) == 1 else 0.0
 
         broad = {lang: [w for w in gen.vocab[lang].words[:400] if doc_share(lang, w) >= 0.30] for lang in LANGS}
-        rare = {lang: list(gen.vocab[lang].words[3000:20000]) for lang in LANGS}
-        mid = {lang: list(gen.vocab[lang].words[100:2000]) for lang in LANGS}
-    service.close()
+    rare = {lang: list(gen.vocab[lang].words[3000:20000]) for lang in LANGS}
+    mid = {lang: list(gen.vocab[lang].words[100:2000]) for lang in LANGS}
     actors = [a.id for a in gen.actors[:40]]
 
     def pick(items):
@@ -266,6 +270,7 @@ def time_in_process(index_dir: Path, mix: list[dict]) -> list[float]:
     service = SearchService(index_dir)
     for item in mix[:20]:  # open the searcher and the facet arrays
         service.search(request_of(item))
+    service.close()
     service = SearchService(index_dir)  # a fresh service: an empty query cache, warm OS page cache
     service.search(SearchRequest(q="", size=1))
     times = []
@@ -364,21 +369,16 @@ def build_baseline(corpus: Path, index_dir: Path, docs: dict[str, dict]) -> floa
 def baseline_facts(index_dir: Path) -> dict[str, dict]:
     """Language, actors and date of each document as our build found them: the baseline's facet
     values, so both answer with the same facets."""
-    service = SearchService(index_dir)
     facts = {}
-    with service._use() as generation:
-        searcher = generation.searcher()
-        for docnum, stored in searcher.iter_docs():
+    with open_dir(str(live_dir(index_dir))).searcher() as searcher:
+        for _, stored in searcher.iter_docs():
             facts[stored["id"]] = {
                 "lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]],
             }
-    service.close()
     return facts
 
 
 def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
-    from whoosh.index import open_dir
-
     ix = open_dir(str(index_dir))
     parser = QueryParser("text", ix.schema)
     times = []
@@ -389,8 +389,8 @@ def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
             filters = [wq.Or([wq.Term("lang", c) for c in item["lang"]])] if item.get("lang") else []
             filters += [wq.Term("actors", a) for a in item.get("actor", [])]
             if item.get("date_from"):
-                lo = item["date_from"] + "-01-01"[len(item["date_from"]) - 4 :]
-                hi = item["date_to"] + "-12-31"[len(item["date_to"]) - 4 :]
+                lo = PartialDate.parse(item["date_from"]).first_day().isoformat()
+                hi = PartialDate.parse(item["date_to"]).last_day().isoformat()
                 filters.append(wq.TermRange("day", lo, hi))
             interval = item.get("interval", "month")
             facets = {"lang": FieldFacet("lang"), "actor": FieldFacet("actors", allow_overlap=True), "date": FieldFacet(interval)}
@@ -417,10 +417,9 @@ def bench(size: int, work: Path, queries: int, keep: bool) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
     full = run_build(corpus, index_dir, full=True)
     print(f"[{size}] full build {full.seconds:.0f} s", file=sys.stderr)
-    live = store.generations_dir(index_dir) / store.current_name(index_dir)
     row = {
         "docs": full.report["documents"], "build_docs_s": full.report["documents"] / full.seconds,
-        "build_s": full.seconds, "index_mib": folder_mib(live), "build_peak_mib": full.peak_mib,
+        "build_s": full.seconds, "index_mib": folder_mib(live_dir(index_dir)), "build_peak_mib": full.peak_mib,
     }
     changed = change_files(corpus, 0.01)
     incremental = run_build(corpus, index_dir, full=False)

@@ -58,12 +58,17 @@ def actor_scores(misses: list[str] | None = None, case_set: str = "eval") -> dic
     for lang in (*LANGUAGES, "all"):
         for kind in (*ACTOR_TYPES, "all"):
             tp, fp, fn = (tally[(lang, kind, o)] for o in ("tp", "fp", "fn"))
-            prefix = f"{lang}_" if kind == "all" else f"{lang}_{kind}_"
+            prefix = _prefix(lang, kind)
             if tp + fp:
                 scores[prefix + "precision"] = tp / (tp + fp)
             if tp + fn:
                 scores[prefix + "recall"] = tp / (tp + fn)
     return scores
+
+
+def _prefix(lang: str, kind: str) -> str:
+    """The start of a figure's name: `da_` for every type, `da_person_` for one."""
+    return f"{lang}_" if kind == "all" else f"{lang}_{kind}_"
 
 
 def no_actor_mentions(lang: str) -> list[tuple[str, list[Mention]]]:
@@ -79,7 +84,7 @@ def main() -> int:
     print(f"{'language':10s} {'type':14s} {'precision':>9s} {'recall':>7s}   {'holdout':>9s} {'':>7s}")
     for lang in (*LANGUAGES, "all"):
         for kind in (*ACTOR_TYPES, "all"):
-            prefix = f"{lang}_" if kind == "all" else f"{lang}_{kind}_"
+            prefix = _prefix(lang, kind)
             figures = [_figure(scores[s].get(prefix + m)) for s in SETS for m in ("precision", "recall")]
             print(f"{lang:10s} {kind:14s} {figures[0]:>9s} {figures[1]:>7s}   {figures[2]:>9s} {figures[3]:>7s}")
     if NO_ACTOR_DIR.is_dir():

@@ -72,17 +72,21 @@ class Tally:
         getattr(self, metric)[1] += 1
 
     def ratio(self, metric: str) -> float:
-        good, total = getattr(self, metric)
-        return good / total if total else 1.0
+        return ratio(*getattr(self, metric))
 
 
-def _norm(text: str) -> str:
+def ratio(good: int, total: int) -> float:
+    return good / total if total else 1.0
+
+
+def norm(text: str) -> str:
+    """Whitespace runs as one space: how snippets and output lines are compared."""
     return " ".join(text.split())
 
 
 def occurrences(snippet: str, lines: list[str]) -> int:
     """How often a snippet is in the cleaned lines: as a whole line if it is one, else as a substring."""
-    snippet = _norm(snippet)
+    snippet = norm(snippet)
     whole = sum(line == snippet for line in lines)
     return whole or sum(line.count(snippet) for line in lines)
 
@@ -90,7 +94,7 @@ def occurrences(snippet: str, lines: list[str]) -> int:
 def left_over(snippet: str, lines: list[str]) -> int:
     """How much of a `drop` snippet is left: its occurrences, or else the lines that are most of it
     (a cut that took a button off a prompt and left the prompt)."""
-    snippet = _norm(snippet)
+    snippet = norm(snippet)
     return occurrences(snippet, lines) or sum(2 * len(line) >= len(snippet) and line in snippet for line in lines)
 
 
@@ -138,7 +142,7 @@ def ours(cases: list[Case], corpus: Path | None) -> list[list[str] | None]:
     results = []
     for case in cases:
         doc = clean(case.raw, rules, repeated)
-        results.append([_norm(x) for x in doc.content] if has_article_text(doc.paragraphs) else None)
+        results.append([norm(x) for x in doc.content] if has_article_text(doc.paragraphs) else None)
     return results
 
 
@@ -151,7 +155,7 @@ def justext_output(cases: list[Case]) -> list[list[str] | None]:
         lines = [html.escape(line) for line in case.raw.text.splitlines() if line.strip()]  # text, as we get it
         page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
         stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS[case.lang])
-        good = [_norm(p.text) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate]
+        good = [norm(p.text) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate]
         results.append(good or None)
     return results
 
@@ -182,9 +186,9 @@ def score(cases: list[Case], outputs: list[list[str] | None], key=lambda case: c
     }
 
 
-def cleaned_sets(with_justext: bool) -> dict[str, tuple[list[Case], dict[str, list[list[str] | None]]]]:
-    """Per set (`eval`, `holdout`, `seeds`): its cases and each cleaner's output (`cleaning`,
-    `justext`, and `page_by_page`: ours without the corpus-level signal)."""
+def cleaned_sets(with_justext: bool, page_by_page: bool = False) -> dict[str, tuple[list[Case], dict[str, list[list[str] | None]]]]:
+    """Per set (`eval`, `holdout`, `seeds`): its cases and each cleaner's output (`cleaning`, with
+    `justext`, and with `page_by_page`: ours without the corpus-level signal)."""
     sets = {"eval": (eval_cases(), PAGES), "holdout": (eval_cases(held_out=True), PAGES)}
     if SEEDS.is_dir():
         sets["seeds"] = (seed_cases(), SEEDS)
@@ -195,6 +199,7 @@ def cleaned_sets(with_justext: bool) -> dict[str, tuple[list[Case], dict[str, li
         outputs = {"cleaning": ours(cases, corpus)}
         if with_justext:
             outputs["justext"] = justext_output(cases)
+        if page_by_page:
             outputs["page_by_page"] = ours(cases, None)
         results[name] = (cases, outputs)
     return results
@@ -207,7 +212,6 @@ def cleaning_scores(with_justext: bool = False, misses: list[str] | None = None)
         f"{cleaner}_{name}": score(cases, output, misses=misses if cleaner == "cleaning" else None)
         for name, (cases, outputs) in cleaned_sets(with_justext).items()
         for cleaner, output in outputs.items()
-        if cleaner != "page_by_page"
     }
 
 
@@ -258,7 +262,7 @@ def main() -> int:
     misses: list[str] | None = [] if "--misses" in sys.argv else None
     print(f"{'set and language':22s} {'pages':>5s}   {'keep':>13s}   {'drop':>13s}   {'empty':>13s}")
     print(f"{'':22s} {'':5s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}   {'ours  jusText':>13s}")
-    sets = cleaned_sets(with_justext=True)
+    sets = cleaned_sets(with_justext=True, page_by_page=True)
     for name, (cases, outputs) in sets.items():
         mine = score(cases, outputs["cleaning"], misses=misses)
         theirs = score(cases, outputs["justext"])

@@ -26,6 +26,7 @@ from index.language import detect, normalise_code  # noqa: E402
 from index.sources import read_corpus  # noqa: E402
 
 from eval_actors import no_actor_mentions  # noqa: E402  (scripts/ is on the path: the script's folder)
+from eval_cleaning import norm, ratio  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 LABELLED = {
@@ -33,14 +34,6 @@ LABELLED = {
     "fixture": (REPO / "tests" / "fixtures" / "corpus", [REPO / "tests" / "fixtures" / "corpus_expected.toml"]),
 }
 LANGID_LANGUAGES = ("da", "de", "en", "nb", "sv", "nl")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _ratio(good: int, total: int) -> float:
-    return good / total if total else 1.0
 
 
 def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, float], list[str]]:
@@ -68,23 +61,23 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
         if not isinstance(doc, CleanDocument):
             misses.append(f"{raw.id}: skipped ({doc.reason})")
             continue
-        text = _norm(doc.text)
-        title = _norm(doc.title or "")
-        whole = _norm("\n".join(doc.content))
+        text = norm(doc.text)
+        title = norm(doc.title or "")
+        whole = norm("\n".join(doc.content))
         for keep in label.get("keep", []):
-            found = text.count(_norm(keep)) or (_norm(keep) in title)
+            found = text.count(norm(keep)) or (norm(keep) in title)
             score("keep", found == 1, f"{raw.id}: keep x{found}: {keep[:70]}")
         for drop in label.get("drop", []):
-            score("drop", _norm(drop) not in whole, f"{raw.id}: drop left: {drop[:70]}")
+            score("drop", norm(drop) not in whole, f"{raw.id}: drop left: {drop[:70]}")
         score("lang", doc.lang == normalise_code(label["lang"]), f"{raw.id}: lang {doc.lang} != {label['lang']}")
         got = str(doc.date) if doc.date else None
         score("date", got == label.get("date"), f"{raw.id}: date {got} != {label.get('date')}")
         if "title" in label:
-            score("title", title == _norm(label["title"]), f"{raw.id}: title {title[:50]!r}")
+            score("title", title == norm(label["title"]), f"{raw.id}: title {title[:50]!r}")
         found_actors = {m.id for m in doc.actors}
         for actor in label.get("actors", []):
             score("actor_recall", actor in found_actors, f"{raw.id}: actor {actor} not found")
-    return {k: _ratio(*v) for k, v in counts.items()}, misses
+    return {k: ratio(*v) for k, v in counts.items()}, misses
 
 
 def langid_scores() -> dict[str, float]:
@@ -94,7 +87,7 @@ def langid_scores() -> dict[str, float]:
         path = SHARED / "eval" / "langid" / f"{code}_sentences.txt"
         sentences = [s for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
         expected = normalise_code(code)
-        scores[code] = _ratio(sum(detect(s)[0] == expected for s in sentences), len(sentences))
+        scores[code] = ratio(sum(detect(s)[0] == expected for s in sentences), len(sentences))
     return scores
 
 
@@ -103,8 +96,8 @@ def no_actor_scores() -> dict[str, float]:
     scores = {}
     for lang in ("da", "de"):
         mentions = [ms for _, ms in no_actor_mentions(lang)]
-        scores[f"{lang}_names"] = _ratio(sum(not any(m.kind == "name" for m in ms) for ms in mentions), len(mentions))
-        scores[f"{lang}_all_forms"] = _ratio(sum(not ms for ms in mentions), len(mentions))
+        scores[f"{lang}_names"] = ratio(sum(not any(m.kind == "name" for m in ms) for ms in mentions), len(mentions))
+        scores[f"{lang}_all_forms"] = ratio(sum(not ms for ms in mentions), len(mentions))
     return scores
 
 

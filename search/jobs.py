@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import cli
 from index.store import EXIT_LOCKED
 from search.errors import Conflict, NotFound
 
@@ -63,9 +63,7 @@ class ReindexJobs:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEEP_JOBS]:
                 del self._jobs[old]
-        command = [sys.executable, "-m", "index.cli", "--corpus", str(self.corpus_dir), "--index", str(self.index_dir), "--json", "--quiet"]
-        command += ["--full"] if full else []
-        command += ["--actors-file", self.actors_file] if self.actors_file else []
+        command = cli.command(self.corpus_dir, self.index_dir, full=full, actors_file=self.actors_file)
         threading.Thread(target=self._run, args=(job, command), name=f"reindex-{job.id}", daemon=True).start()
         return job
 

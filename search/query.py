@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from whoosh import query as wq
 
@@ -94,7 +95,7 @@ class _Parser:
         return token.text if token else None
 
     @staticmethod
-    def fail(token: _Token, message: str) -> None:
+    def fail(token: _Token, message: str) -> NoReturn:
         raise InvalidQuery(f"{message} (character {token.start + 1} of q)", "q")
 
     def parse(self) -> Node | None:
@@ -122,9 +123,11 @@ class _Parser:
         while self.peek() not in (None, ")", "OR"):
             if self.peek() == "AND":  # the default anyway; checked for its operands
                 operator = self.token()
+                if self.pos == start:
+                    self.fail(operator, "AND has nothing on its left")
                 self.pos += 1
-                if self.pos - 1 == start or self.peek() in _ENDS:
-                    self.fail(operator, "AND has nothing on its " + ("left" if self.pos - 1 == start else "right"))
+                if self.peek() in _ENDS:
+                    self.fail(operator, "AND has nothing on its right")
                 continue
             node = self.unary()
             if node:
@@ -193,7 +196,8 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _join(cls, nodes: list[Node]) -> Node | None:
+def _join(cls, nodes: list):
+    """None for no nodes (tree nodes or Whoosh queries), the one node, or `cls` of them all."""
     if not nodes:
         return None
     return nodes[0] if len(nodes) == 1 else cls(nodes)
@@ -309,7 +313,7 @@ def _compile(node: Node, lang: str) -> wq.Query | None:
         return _with_actor(_text_query(lang, " ".join(w.text for w in node.words)), lang, node.actor)
     if isinstance(node, Or):
         parts = [p for p in (_compile(n, lang) for n in node.nodes) if p is not None]
-        return _join_query(wq.Or, parts)
+        return _join(wq.Or, parts)
     if isinstance(node, Not):
         inner = _compile(node.node, lang)
         return wq.Not(inner) if inner is not None else None
@@ -320,17 +324,11 @@ def _compile(node: Node, lang: str) -> wq.Query | None:
         if not positive and not any(isinstance(n, Not) for n in node.nodes):
             return None
         # Only negations: every document of this language but those (scored alike; see `ranked`).
-        base = _join_query(wq.And, positive) or wq.Term(LANG_FIELD, lang)
+        base = _join(wq.And, positive) or wq.Term(LANG_FIELD, lang)
         for neg in negative:
             base = wq.AndNot(base, neg)
         return base
     raise TypeError(node)
-
-
-def _join_query(cls, parts: list[wq.Query]) -> wq.Query | None:
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else cls(parts)
 
 
 def _collect(node: Node, highlight: Highlight, langs: list[str], negated: bool = False) -> None:
@@ -372,4 +370,4 @@ def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> Compiled
         return CompiledQuery(None, highlight)
     _collect(tree, highlight, langs)
     branches = [q for q in (_compile(tree, lang) for lang in langs) if q is not None]
-    return CompiledQuery(_join_query(wq.Or, branches) or wq.NullQuery, highlight)
+    return CompiledQuery(_join(wq.Or, branches) or wq.NullQuery, highlight)

@@ -199,8 +199,7 @@ class SearchService:
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
         window, sort = self._validate(req)
-        key = (req.q, tuple(req.lang), tuple(req.actor), req.date_from, req.date_to, sort, req.page, req.size,
-               req.facet_size, req.interval)
+        key = repr(req)  # after validation: every field of the request, languages normalised
         with self._use() as gen:
             result = gen.results.get(key)
             if result is None:

@@ -3,7 +3,6 @@
 import json
 import socket
 import subprocess
-import sys
 import threading
 import time
 
@@ -12,6 +11,7 @@ import pytest
 from conftest import REPO, SAMPLE_CORPUS, Server
 from facet_oracle import expected_facets, facet_counts
 
+from index import cli
 from index.build import build
 
 pytestmark = pytest.mark.slow
@@ -159,8 +159,7 @@ def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
             start, deadline = answered[0], time.monotonic() + 120
             (corpus / "new").mkdir(exist_ok=True)
             (corpus / "new" / f"{n}.txt").write_text(f"Nordkorea sender flere soldater til Rusland, runde {n}, siger Seoul.", encoding="utf-8")
-            run = subprocess.run([sys.executable, "-m", "index.cli", "--corpus", str(corpus), "--index", str(index_dir), "--json", "--quiet"],
-                                 cwd=REPO, capture_output=True, text=True, timeout=120)
+            run = subprocess.run(cli.command(corpus, index_dir), cwd=REPO, capture_output=True, text=True, timeout=120)
             assert run.returncode == 0, run.stderr
             seen.append(json.loads(run.stdout)["generation"])
             while answered[0] - start < 1000 and time.monotonic() < deadline:
