@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+import anyio
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
@@ -20,6 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         service = SearchService(settings.index_dir, settings.actors_file)
         service.refresh(force=True)
+        # FastAPI runs the (CPU-bound) routes in anyio's thread pool; see Settings.threads.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.service = service
         app.state.jobs = ReindexJobs(settings.corpus_dir, settings.index_dir, settings.actors_file)
         yield

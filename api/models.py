@@ -20,6 +20,7 @@ class Hit(BaseModel):
     score: float | None = Field(description="relevance score; null when sorted by date")
     url: str | None
     source: str | None
+    duplicates: int = Field(0, description="near-duplicates of this article among the matches (another site's copy of the story, an update)")
 
 
 class FacetValue(BaseModel):
@@ -46,6 +47,7 @@ class QueryEcho(BaseModel):
     sort: str
     page: int
     size: int
+    collapse: bool
 
 
 class Suggestion(BaseModel):
@@ -55,7 +57,8 @@ class Suggestion(BaseModel):
 
 class SearchResponse(BaseModel):
     query: QueryEcho
-    total: int
+    total: int = Field(description="matching documents, near-duplicates included (the facets count the same)")
+    collapsed: int = Field(description="matching documents not listed because a near-duplicate of theirs is (collapse=true)")
     took_ms: float
     hits: list[Hit]
     facets: Facets
@@ -71,6 +74,15 @@ class Removal(BaseModel):
     reason: str
 
 
+class DocumentRef(BaseModel):
+    id: str
+    title: str | None
+    lang: str
+    date: str | None
+    url: str | None
+    source: str | None
+
+
 class DocumentResponse(BaseModel):
     id: str
     title: str | None
@@ -80,7 +92,12 @@ class DocumentResponse(BaseModel):
     text: str
     url: str | None
     source: str | None
+    duplicates: list[DocumentRef] = Field(description="its near-duplicates: the same story elsewhere, an earlier or later version")
     removed: list[Removal] | None = Field(None, description="only with ?include=removed")
+
+
+class RelatedResponse(BaseModel):
+    related: list[Hit] = Field(description="the most similar other articles, best first; near-duplicates left out")
 
 
 class ActorLabels(BaseModel):

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import MutableHeaders
 
 from api.errors import error_response
 
@@ -65,22 +66,38 @@ class RateLimiter:
 
 def install(app, settings) -> None:
     """Rate limiting (429 in the error shape, with Retry-After) and the security headers."""
-    limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+    app.add_middleware(Guard, limiter=RateLimiter(settings.rate_limit) if settings.rate_limit else None)
 
-    @app.middleware("http")
-    async def _guard(request: Request, call_next):
-        if limiter and request.url.path != "/health":
-            wait = limiter.wait(request.client.host if request.client else "unknown")
+
+class Guard:
+    """ASGI middleware for both (plain ASGI: Starlette's BaseHTTPMiddleware costs a task and a
+    stream per request)."""
+
+    def __init__(self, app, limiter: RateLimiter | None) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        headers = {k: v for k, v in SECURITY_HEADERS.items() if not (k == "Content-Security-Policy" and path.startswith(DOCS_PATHS))}
+        if self.limiter and path != "/health":
+            client = scope.get("client")
+            wait = self.limiter.wait(client[0] if client else "unknown")
             if wait:
                 response = error_response(429, "rate_limited", f"too many requests; try again in {math.ceil(wait)} s")
                 response.headers["Retry-After"] = str(math.ceil(wait))
-                return _secure(request, response)
-        return _secure(request, await call_next(request))
+                response.headers.update(headers)
+                await response(scope, receive, send)
+                return
 
+        async def send_secured(message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableHeaders(scope=message)
+                for key, value in headers.items():
+                    response_headers.setdefault(key, value)
+            await send(message)
 
-def _secure(request: Request, response):
-    for key, value in SECURITY_HEADERS.items():
-        if key == "Content-Security-Policy" and request.url.path.startswith(DOCS_PATHS):
-            continue
-        response.headers.setdefault(key, value)
-    return response
+        await self.app(scope, receive, send_secured)

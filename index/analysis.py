@@ -18,6 +18,7 @@ TOKEN_PATTERN = r"\w+(?:[.,]\d+)*"
 CACHE_SIZE = 50_000
 MIN_WORD_CHARS = 2  # Whoosh's StopFilter drops shorter tokens too
 _TOKEN = re.compile(TOKEN_PATTERN)
+_SPACE = re.compile(r"\s")
 
 
 class SnowballStemFilter(Filter):
@@ -87,17 +88,63 @@ def stem_terms(code: str, text: str) -> list[str]:
     return [t.text for t in analyzer(code)(text)]
 
 
-def term_spans(code: str, text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) of each index term of `text`: what analyzer(code) yields with chars=True,
-    without a Token object and three generator steps per word (snippets analyse whole articles)."""
+def term_spans(code: str, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) of each index term of `text` (or of text[start:end], offsets in `text`):
+    what analyzer(code) yields with chars=True, without a Token object and three generator steps
+    per word (snippets analyse whole articles)."""
     info = LANGUAGES.get(code) or LANGUAGES["und"]
     stops = _stoplist(info.code) if info.stopwords else None
     stem = _stemmer(info.snowball).stem if info.snowball else None
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
         word = match.group().lower()
         if stops is not None and (word in stops or len(word) < MIN_WORD_CHARS):
             continue
         yield match.start(), match.end(), stem(word) if stem else word
+
+
+# Snowball's Danish and German algorithms only cut endings, undouble a final consonant (Danish) and
+# read ä or ae, ö or oe, ü or ue as a, o, u and ß as ss (German): every word's lower-cased form holds its
+# stem minus the last letter, read with these letter classes. tests/test_analysis.py checks this
+# over the Snowball project's vocabularies.
+_STEM_LETTERS = {
+    "da": {},
+    "de": {"ss": "(?:ss|ß)", "s": "[sß]", "a": "(?:ae|[aä])", "o": "(?:oe|[oö])", "u": "(?:ue|[uü])"},
+}
+
+
+def _stem_pattern(code: str, stem: str) -> str:
+    """A regex that every word stemming to `stem` in language `code` contains."""
+    letters = _STEM_LETTERS[code]
+    head, parts, i = stem[:-1] or stem, [], 0
+    while i < len(head):
+        unit = head[i : i + 2] if head[i : i + 2] in letters else head[i]
+        parts.append(letters.get(unit, re.escape(unit)))
+        i += len(unit)
+    return "".join(parts)
+
+
+def matching_spans(code: str, text: str, stems: set[str]) -> list[tuple[int, int, str]]:
+    """The spans of term_spans(code, text) whose term is in `stems`. For Danish and German only the
+    runs of non-space characters that hold a stem's letters (a regex scan) are analysed."""
+    if code not in _STEM_LETTERS:
+        return [span for span in term_spans(code, text) if span[2] in stems]
+    found, done = [], 0
+    for hit in _candidates(code, frozenset(stems)).finditer(text):
+        if hit.start() < done:
+            continue
+        # A token never holds a space, so the run around the hit tokenizes as it does in the text.
+        start = hit.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = _SPACE.search(text, hit.end())
+        done = end.start() if end else len(text)
+        found += [span for span in term_spans(code, text, start, done) if span[2] in stems]
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _candidates(code: str, stems: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(sorted(_stem_pattern(code, s) for s in stems)), re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import create_in, open_dir
 
-from index import manifest, store
+from index import duplicates, manifest, store
 from index.actors import Gazetteer, load_gazetteer
 from index.boilerplate import Rules, load_rules
 from index.clean import clean, has_article_text, line_keys
@@ -89,6 +89,7 @@ class BuildReport:
     files_changed: int = 0
     files_deleted: int = 0
     files_recleaned: int = 0  # unchanged, but a line of theirs became repeated or stopped being so
+    near_duplicates: int = 0  # documents in a group of near-duplicates
 
     def to_dict(self) -> dict:
         return {
@@ -105,6 +106,7 @@ class BuildReport:
             "files_recleaned": self.files_recleaned,
             "documents": self.documents,
             "dated": self.dated,
+            "near_duplicates": self.near_duplicates,
             "languages": dict(self.languages.most_common()),
             "skipped": [{"source": s.source, "reason": s.reason, "detail": s.detail} for s in self.skipped],
             "removed": dict(self.removed.most_common()),
@@ -241,7 +243,12 @@ class _Build:
             writer.commit()
         finally:
             _forking_workers = False
-        manifest.save(self.generation, manifest.Manifest(self.fingerprint, repeated.hashes, self.files))
+        kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
+        manifest.save(self.generation, kept)
+        ids = [doc.id for record in self.files.values() for doc in record.docs]
+        found = duplicates.groups(ids, manifest.signatures(kept))
+        store.write_duplicates(self.generation, found)
+        self.report.near_duplicates = sum(len(g) for g in found)
         self._summarise()
 
     def _plan(self) -> dict[str, Path]:
@@ -305,11 +312,13 @@ class _Build:
                 return ix.writer(procs=PROCESSES, multisegment=True, **options)
             return ix.writer(**options)
         store.link_index(live, self.generation, skip=manifest.FILES)
-        writer = open_dir(str(self.generation)).writer(**options)
-        for rel, record in self.previous.files.items():
-            if rel in self.todo or rel not in self.files:
-                for doc in record.docs:
-                    writer.delete_by_term(ID_FIELD, doc.id)
+        ix = open_dir(str(self.generation))
+        writer = ix.writer(procs=PROCESSES, multisegment=True, **options) if self._parallel() else ix.writer(**options)
+        with writer.searcher() as searcher:  # Whoosh opens a searcher per deletion unless given one
+            for rel, record in self.previous.files.items():
+                if rel in self.todo or rel not in self.files:
+                    for doc in record.docs:
+                        writer.delete_by_term(ID_FIELD, doc.id, searcher=searcher)
         return writer
 
     def _index(self, writer, repeated: RepeatedLines, progress: Progress | None) -> None:
@@ -360,6 +369,7 @@ class _Outcome:
     source_path: str
     warnings: list[str]
     result: CleanDocument | Skipped
+    minhash: np.ndarray | None = None  # the document's near-duplicate signature
 
 
 class _Understanding:
@@ -377,7 +387,8 @@ class _Understanding:
         except Exception as exc:
             log.exception("failed to process %s", raw.source_path)
             result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")
-        return _Outcome(raw.id, raw.source_path, raw.warnings, result)
+        minhash = duplicates.signature("\n".join(result.content)) if isinstance(result, CleanDocument) else None
+        return _Outcome(raw.id, raw.source_path, raw.warnings, result, minhash)
 
 
 _worker: _Understanding | None = None  # in a worker process: inherited from the build at fork
@@ -413,5 +424,6 @@ def _add(outcome: _Outcome | Skipped, writer, record: manifest.FileRecord, seen_
             dated=doc.date is not None,
             actors=[m.id for m in doc.actors],
             removed=dict(Counter(r.reason for r in doc.removed)),
+            minhash=outcome.minhash,
         )
     )

@@ -4,7 +4,8 @@
 <generation>/corpus.json   the pipeline's fingerprint, the repeated lines, and per corpus file: its
                            size, mtime and SHA-256, and what it gave (documents with their facet
                            values, skips, warnings)
-<generation>/lines.npz     per raw article, the line hashes the repeated-line count needs
+<generation>/lines.npz     per raw article, the line hashes the repeated-line count needs; per
+                           document, its near-duplicate signature
 ```
 A build whose fingerprint differs (another version of the code, rules or gazetteer) reads every
 file again; see `index.build`.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.duplicates import HASHES
 from index.repeated import LineHashes
 
 CORPUS = "corpus.json"
@@ -37,6 +39,7 @@ class DocSummary:
     dated: bool
     actors: list[str]
     removed: dict[str, int]
+    minhash: np.ndarray | None = field(default=None, repr=False, compare=False)  # kept in LINES, see index.duplicates
 
 
 @dataclass
@@ -89,14 +92,26 @@ def save(generation: Path, manifest: Manifest) -> None:
         long_count=np.array([len(a) for a in long], dtype=np.int64),
         fallback=np.array([h.fallback for h in lines], dtype=np.int64),
         repeated=np.array(sorted(manifest.repeated), dtype=np.int64),
+        minhash=signatures(manifest),
     )
-    files = {  # the line hashes are in LINES: asdict would deep-copy every array only to drop it
-        rel: {k: v for k, v in asdict(replace(record, lines=[])).items() if k != "lines"} | {"raw": len(record.lines)}
+    files = {  # the arrays are in LINES: asdict would deep-copy every one only to drop it
+        rel: {k: v for k, v in asdict(replace(record, lines=[], docs=[])).items() if k != "lines"}
+        | {"raw": len(record.lines), "docs": [_summary_fields(d) for d in record.docs]}
         for rel, record in manifest.files.items()
     }
     tmp = generation / (CORPUS + ".tmp")
     tmp.write_text(json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, generation / CORPUS)
+
+
+def _summary_fields(doc: DocSummary) -> dict:
+    return {"id": doc.id, "lang": doc.lang, "dated": doc.dated, "actors": doc.actors, "removed": doc.removed}
+
+
+def signatures(manifest: Manifest) -> np.ndarray:
+    """Every document's near-duplicate signature, one row each, in manifest order."""
+    rows = [doc.minhash for record in manifest.files.values() for doc in record.docs]
+    return np.stack(rows) if rows else np.zeros((0, HASHES), dtype=np.uint32)
 
 
 def load(generation: Path) -> Manifest | None:
@@ -108,12 +123,13 @@ def load(generation: Path) -> Manifest | None:
         long = np.split(arrays["long"], np.cumsum(arrays["long_count"])[:-1]) if len(arrays["long_count"]) else []
         lines = [LineHashes(s, lo, int(f)) for s, lo, f in zip(short, long, arrays["fallback"])]
         repeated = frozenset(arrays["repeated"].tolist())
+        minhash = iter(arrays["minhash"])
     except (OSError, ValueError, KeyError):
         return None
     files, at = {}, 0
     for rel, entry in data["files"].items():
         raw = entry.pop("raw")
-        entry["docs"] = [DocSummary(**d) for d in entry["docs"]]
+        entry["docs"] = [DocSummary(**d, minhash=next(minhash)) for d in entry["docs"]]
         entry["skipped"] = [tuple(s) for s in entry["skipped"]]
         entry["warnings"] = [tuple(w) for w in entry["warnings"]]
         files[rel] = FileRecord(**entry, lines=lines[at : at + raw])

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     )
     admin_token: SecretStr | None = Field(None, description="bearer token for POST /admin/reindex; unset, admin is disabled")
     rate_limit: int = Field(600, ge=0, description="requests per minute one client may make (0: no limit)")
+    threads: int = Field(
+        1, ge=1, le=64,
+        description="requests one server process works on at once; Python runs one at a time anyway, more threads only contend for it",
+    )
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
 

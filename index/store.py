@@ -24,6 +24,7 @@ from pathlib import Path
 POINTER = "CURRENT"
 GENERATIONS = "generations"
 REPORT = "build.json"
+DUPLICATES = "duplicates.json"  # groups of near-duplicate document ids
 LOCK = ".build.lock"
 ROLLED_BACK = "ROLLED_BACK"
 WHOOSH_LOCKS = ("MAIN_WRITELOCK",)
@@ -61,6 +62,20 @@ def new_generation(index_dir: Path) -> Path:
     path = generations_dir(index_dir) / f"g{stamp}"
     path.mkdir(parents=True)
     return path
+
+
+def write_duplicates(generation: Path, groups: list[list[str]]) -> None:
+    tmp = generation / (DUPLICATES + ".tmp")
+    tmp.write_text(json.dumps({"groups": groups}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / DUPLICATES)
+
+
+def read_duplicates(generation: Path) -> list[list[str]]:
+    """The generation's near-duplicate groups; none for a generation built before they were kept."""
+    try:
+        return json.loads((generation / DUPLICATES).read_text(encoding="utf-8"))["groups"]
+    except FileNotFoundError:
+        return []
 
 
 def finish(generation: Path, report: dict) -> None:
@@ -129,7 +144,7 @@ def link_index(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Give `target` the Whoosh files of generation `source`, hard-linked where the file system
     allows (Whoosh never changes a file it has written; it writes new ones), else copied."""
     for path in source.iterdir():
-        if not path.is_file() or path.name in skip or path.name in (REPORT, ROLLED_BACK, *WHOOSH_LOCKS):
+        if not path.is_file() or path.name in skip or path.name in (REPORT, DUPLICATES, ROLLED_BACK, *WHOOSH_LOCKS):
             continue
         try:
             os.link(path, target / path.name)

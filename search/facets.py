@@ -65,6 +65,13 @@ class FacetArrays:
         last = [day_number(d.last_day()) for d in self.dates]
         self.first_day = np.array(first + [0], dtype=np.int32)[self.date]  # undated rows read the 0 pad
         self.last_day = np.array(last + [0], dtype=np.int32)[self.date]
+        # Per interval: the period each distinct date falls in, as an index into that interval's labels.
+        self.periods: dict[str, tuple[list[str], np.ndarray]] = {}
+        for interval in INTERVALS:
+            labels = [str(d.truncate(interval)) for d in self.dates]
+            names = sorted(set(labels))
+            position = {name: i for i, name in enumerate(names)}
+            self.periods[interval] = (names, np.array([position[x] for x in labels], dtype=np.int32))
 
         self.actors: list[str] = []
         self.actor_docs: dict[str, np.ndarray] = {}
@@ -134,20 +141,23 @@ class FacetArrays:
         """Documents per period (`2024`, `2024-03`, `2024-03-15`) and `undated`. A date less precise
         than the interval is counted in its own, coarser period."""
         indices = self.date[docs]
-        counts = np.bincount(indices[indices >= 0], minlength=len(self.dates))
-        buckets: dict[str, int] = {}
-        for i in np.flatnonzero(counts):
-            key = str(self.dates[i].truncate(interval))
-            buckets[key] = buckets.get(key, 0) + int(counts[i])
+        names, period_of = self.periods[interval]
+        counts = np.bincount(period_of[indices[indices >= 0]], minlength=len(names))
+        buckets = {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
         undated = int((indices < 0).sum())
         if undated:
             buckets[UNDATED] = undated
         return buckets
 
     # -- order ----------------------------------------------------------------------------------
-    def by_date(self, docs: np.ndarray, newest_first: bool) -> np.ndarray:
-        """`docs` sorted by date (undated last), ties by document number."""
+    def score_order(self, docs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Positions of `docs` by score, highest first; equal scores newest first (undated last)."""
+        dated = self.date[docs] >= 0
+        return np.lexsort((docs, -self.first_day[docs].astype(np.int64), ~dated, -scores))
+
+    def date_order(self, docs: np.ndarray, newest_first: bool) -> np.ndarray:
+        """Positions of `docs` by date (undated last), ties by document number."""
         dated = self.date[docs] >= 0
         day = self.first_day[docs].astype(np.int64)
         key = -day if newest_first else day
-        return docs[np.lexsort((docs, key, ~dated))]
+        return np.lexsort((docs, key, ~dated))

@@ -14,7 +14,9 @@ from pathlib import Path
 from whoosh.index import open_dir
 
 from index import store
+from search.collapse import Duplicates
 from search.facets import FacetArrays
+from search.scoring import ScoringCache
 
 
 RESULTS_CACHED = 1024
@@ -54,9 +56,11 @@ class Generation:
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
+        self.scoring = ScoringCache()  # field lengths and common terms' scored postings
         self.results = ResultCache()  # dropped with the generation: never an answer from an older index
         with self.index.searcher() as searcher:
             self.facets = FacetArrays(searcher.reader())
+            self.duplicates = Duplicates(searcher, store.read_duplicates(path), self.facets.size)
 
     def searcher(self):
         """This thread's searcher."""

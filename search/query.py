@@ -360,6 +360,15 @@ class CompiledQuery:
         return bool(self.highlight.prefixes or self.highlight.actors or any(self.highlight.stems.values()))
 
 
+def related_query(lang: str, words: list[tuple[str, float]], actors: list[str], langs: list[str]) -> CompiledQuery:
+    """Articles like one in `lang`: its key words `(term, weight)` in that language's text, and
+    its main actors in documents of every language."""
+    text = [wq.Term(text_field(lang), term, boost=weight) for term, weight in words]
+    mentions = [wq.Term(ACTOR_TERMS_FIELD, actor_term(code, a), boost=ACTOR_BOOST) for a in actors for code in langs]
+    highlight = Highlight(stems={lang: {term for term, _ in words}}, actors=set(actors))
+    return CompiledQuery(_join(wq.Or, text + mentions) or wq.NullQuery, highlight)
+
+
 def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> CompiledQuery:
     """Compile user query text for documents in `langs` (the languages present in the index)."""
     tree = mark_actors(parse(text), gazetteer)

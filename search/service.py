@@ -7,6 +7,7 @@ restart, and requests already running finish on the old one.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -21,10 +22,13 @@ from index import store
 from index.actors import Gazetteer, load_gazetteer
 from index.dates import PartialDate
 from index.language import LANGUAGES, normalise_code
+from index.schema import text_field
 from search.errors import IndexUnavailable, InvalidParameter, NotFound
+from search.collapse import Duplicates
 from search.facets import INTERVALS, UNDATED, DateRange
 from search.generation import Generation
-from search.query import MAX_QUERY_CHARS, compile_query
+from search.query import MAX_QUERY_CHARS, compile_query, related_query
+from search.scoring import evaluate
 from search.snippets import snippet
 from search.suggest import suggest
 
@@ -36,6 +40,8 @@ MAX_SIZE = 100
 MAX_FACET_SIZE = 100
 MAX_RESULT_WINDOW = 10_000  # page * size: deeper pages are refused, as search engines do
 SUGGEST_BELOW = 1  # offer a corrected query when fewer hits than this
+RELATED_WORDS = 12  # the document's most telling words (Whoosh's Bo1 model) a related query uses
+RELATED_ACTORS = 3  # and the actors it mentions most
 
 
 @dataclass
@@ -50,6 +56,7 @@ class SearchRequest:
     size: int = 10
     facet_size: int = 10
     interval: str = "month"
+    collapse: bool = True
 
 
 def _date(value: str | None, name: str) -> PartialDate | None:
@@ -69,22 +76,38 @@ def _range(low: int, high: int, value: int, name: str) -> None:
 
 
 class _Selection:
-    """The documents a query matches, and the filter masks over them that the facets combine."""
+    """The documents a query matches with their scores, the filter masks over them that the facets
+    combine, and the hits: the matches with near-duplicates collapsed (unless asked not to)."""
 
     def __init__(self, gen: Generation, query, req: SearchRequest, window: DateRange) -> None:
         facets = gen.facets
         self.facets = facets
         if query is None:
-            docs = facets.all_docs()
+            docs, scores = facets.all_docs(), None
         else:
-            docs = np.fromiter(gen.searcher().docs_for_query(query), dtype=np.int64)
-            docs = docs[facets.live[docs]]
+            docs, scores = evaluate(gen.searcher(), query, gen.scoring)
+            live = facets.live[docs]
+            docs, scores = docs[live], scores[live]
         everything = np.ones(len(docs), dtype=bool)
         self.docs = docs
         self.lang = facets.lang_mask(docs, req.lang) if req.lang else everything
         self.actor = facets.actor_mask(docs, req.actor) if req.actor else everything
         self.date = facets.date_mask(docs, window) if window.active else everything
-        self.matching = docs[self.lang & self.actor & self.date]
+        chosen = self.lang & self.actor & self.date
+        self.matching = docs[chosen]
+        self.scores = scores[chosen] if scores is not None else None
+
+    def hits(self, duplicates: Duplicates, sort: str, collapse: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """(documents, scores or None, copies of each among the matches), ranked by `sort`."""
+        docs, scores = self.matching, self.scores if sort == "relevance" else None
+        keep, copies = _collapse(self.facets, duplicates, docs, scores, sort)
+        if collapse:
+            docs, copies = docs[keep], copies[keep]
+            scores = scores[keep] if scores is not None else None
+        if scores is None:
+            order = _order(self.facets, docs, None, sort)
+            return docs[order], None, copies[order]
+        return docs, scores, copies
 
     # Multi-select facets count with every filter but their own; drill-down counts with all.
     def lang_counts(self) -> dict[str, int]:
@@ -97,10 +120,33 @@ class _Selection:
         return self.facets.actor_counts(self.matching)
 
 
+def _order(facets, docs: np.ndarray, scores: np.ndarray | None, sort: str) -> np.ndarray:
+    if scores is not None:
+        return facets.score_order(docs, scores)
+    return facets.date_order(docs, newest_first=sort != "oldest")
+
+
+def _collapse(facets, duplicates: Duplicates, docs: np.ndarray, scores: np.ndarray | None, sort: str):
+    """duplicates.collapse over `docs` ranked by `sort` (by score when there are scores)."""
+    grouped = np.flatnonzero(duplicates.group_of[docs] >= 0)
+    ranked = grouped[_order(facets, docs[grouped], scores[grouped] if scores is not None else None, sort)]
+    return duplicates.collapse(docs, ranked)
+
+
+def _best(facets, docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` best-scoring documents: highest score first, then newest."""
+    positions = np.arange(len(docs))
+    if len(docs) > count:
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        positions = np.flatnonzero(scores >= threshold)  # every tie at the threshold: the order decides
+    return positions[facets.score_order(docs[positions], scores[positions])][:count]
+
+
 class SearchService:
     def __init__(self, index_dir: Path, actors_file: str | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.gazetteer: Gazetteer = load_gazetteer(actors_file)
+        self._labels = {a.id: a.label for a in self.gazetteer.actors.values()}
         self._generation: Generation | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -214,20 +260,20 @@ class SearchService:
             sort = "oldest" if sort == "oldest" else "newest"  # nothing to rank by (`-Iran`)
         found = _Selection(gen, compiled.query, req, window)
         start = (req.page - 1) * req.size
-        if sort == "relevance" and len(found.matching):
-            allowed = None if len(found.matching) == len(found.docs) else set(found.matching.tolist())
-            results = searcher.search(compiled.query, filter=allowed, limit=start + req.size)
-            page = [(hit.docnum, hit.score) for hit in results[start : start + req.size]]
+        docs, scores, copies = found.hits(gen.duplicates, sort, req.collapse)
+        if scores is not None:
+            page = _best(gen.facets, docs, scores, start + req.size)[start:]
+            page = [(int(docs[k]), float(scores[k]), int(copies[k])) for k in page]
         else:
-            ordered = gen.facets.by_date(found.matching, newest_first=sort != "oldest")
-            page = [(int(d), None) for d in ordered[start : start + req.size]]
-        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) for d, score in page]
+            page = [(int(d), None, int(n)) for d, n in zip(docs[start : start + req.size], copies[start : start + req.size])]
+        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) | {"duplicates": n} for d, score, n in page]
         result = {
             "query": {
                 "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
-                "to": req.date_to, "sort": sort, "page": req.page, "size": req.size,
+                "to": req.date_to, "sort": sort, "page": req.page, "size": req.size, "collapse": req.collapse,
             },
             "total": int(len(found.matching)),
+            "collapsed": int(len(found.matching) - len(docs)),
             "hits": hits,
             "facets": {
                 "lang": self._lang_facet(found.lang_counts(), req.lang),
@@ -275,7 +321,7 @@ class SearchService:
         def label(a: str) -> str:
             return self._actor_ref(a)["label"]
 
-        top = sorted(counts, key=lambda a: (-counts[a], label(a)))
+        top = heapq.nsmallest(size + len(selected), counts, key=lambda a: (-counts[a], self._labels.get(a, a)))
         chosen = [a for a in selected] + [a for a in top if a not in selected][: max(0, size - len(selected))]
         return [{"value": a, "label": label(a), "count": counts.get(a, 0), "selected": a in selected} for a in chosen]
 
@@ -297,10 +343,9 @@ class SearchService:
     def document(self, doc_id: str, include_removed: bool = False) -> dict:
         with self._use() as gen:
             searcher = gen.searcher()
-            docnum = searcher.document_number(id=doc_id)
-            if docnum is None or not gen.facets.live[docnum]:
-                raise NotFound(f"no document with id {doc_id!r}", "id")
+            docnum = self._docnum(gen, doc_id)
             stored = searcher.stored_fields(docnum)
+            copies = sorted((self._ref(searcher.stored_fields(int(d))) for d in gen.duplicates.copies(docnum)), key=lambda c: c["id"])
         doc = {
             "id": stored["id"],
             "title": stored.get("title"),
@@ -310,10 +355,44 @@ class SearchService:
             "text": stored["text"],
             "url": stored.get("url"),
             "source": stored.get("source"),
+            "duplicates": copies,
         }
         if include_removed:
             doc["removed"] = [{"text": t, "reason": r} for t, r in stored["removed"]]
         return doc
+
+    @staticmethod
+    def _ref(stored: dict) -> dict:
+        return {k: stored.get(k) for k in ("id", "title", "lang", "date", "url", "source")}
+
+    def related(self, doc_id: str, size: int = 10) -> list[dict]:
+        """The `size` articles most like `doc_id` (see related_query), its near-duplicates left out."""
+        _range(1, MAX_SIZE, size, "size")
+        with self._use() as gen:
+            searcher = gen.searcher()
+            docnum = self._docnum(gen, doc_id)
+            stored = searcher.stored_fields(docnum)
+            words = searcher.key_terms_from_text(text_field(stored["lang"]), stored["text"], numterms=RELATED_WORDS)
+            actors = [a for a, _ in stored["actor_mentions"][:RELATED_ACTORS]]
+            compiled = related_query(stored["lang"], words, actors, gen.facets.langs)
+            docs, scores = evaluate(searcher, compiled.query, gen.scoring)
+            unwanted = np.concatenate([[docnum], gen.duplicates.copies(docnum)])
+            keep = gen.facets.live[docs] & ~np.isin(docs, unwanted)
+            docs, scores = docs[keep], scores[keep]
+            keep, _ = _collapse(gen.facets, gen.duplicates, docs, scores, "relevance")  # one copy of a story
+            docs, scores = docs[keep], scores[keep]
+            best = _best(gen.facets, docs, scores, size)
+            return [
+                self._hit(searcher.stored_fields(int(docs[k])), float(scores[k]), compiled.highlight) | {"duplicates": 0}
+                for k in best
+            ]
+
+    @staticmethod
+    def _docnum(gen: Generation, doc_id: str) -> int:
+        docnum = gen.searcher().document_number(id=doc_id)
+        if docnum is None or not gen.facets.live[docnum]:
+            raise NotFound(f"no document with id {doc_id!r}", "id")
+        return docnum
 
     def actors(self, q: str = "", limit: int = 10) -> list[dict]:
         _range(1, MAX_SIZE, limit, "limit")

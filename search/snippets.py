@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from index.actors import Gazetteer
-from index.analysis import term_spans
+from index.analysis import matching_spans, term_spans
 from search.query import Highlight
 
 SNIPPET_CHARS = 240
@@ -23,14 +23,15 @@ def _matches(text: str, lang: str, highlight: Highlight, gazetteer: Gazetteer) -
     """(start, end, term) of every match in `text`, sorted and not overlapping."""
     stems = highlight.stems.get(lang, set())
     found: list[tuple[int, int, str]] = []
-    if stems or highlight.prefixes:
+    if highlight.prefixes:
         for start, end, term in term_spans(lang, text):
+            surface = text[start:end].lower()
             if term in stems:
                 found.append((start, end, term))
-            elif highlight.prefixes:
-                surface = text[start:end].lower()
-                if any(surface.startswith(p) for p in highlight.prefixes):
-                    found.append((start, end, surface))
+            elif any(surface.startswith(p) for p in highlight.prefixes):
+                found.append((start, end, surface))
+    elif stems:
+        found += matching_spans(lang, text, stems)
     if highlight.actors:
         found += [(m.start, m.end, m.actor) for m in gazetteer.find(text) if m.actor in highlight.actors]
     found.sort()

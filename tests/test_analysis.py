@@ -4,7 +4,9 @@ import pytest
 import snowballstemmer
 from conftest import EVAL, SAMPLE_CORPUS, needs_shared
 
-from index.analysis import SnowballStemFilter, analyzer, stem_terms, term_spans
+import re
+
+from index.analysis import SnowballStemFilter, _stem_pattern, analyzer, matching_spans, stem_terms, term_spans
 
 
 @needs_shared
@@ -17,6 +19,28 @@ def test_stemmer_agrees_with_the_snowball_reference_vocabulary(language):
     stem = SnowballStemFilter(language).stem
     mismatches = [(w, s, stem(w)) for w, s in zip(words, stems) if stem(w) != s]
     assert mismatches == []
+
+
+@needs_shared
+@pytest.mark.parametrize(("language", "code"), [("danish", "da"), ("german", "de")])
+def test_every_word_holds_its_stem_pattern(language, code):
+    """What matching_spans relies on to analyse only candidate words."""
+    folder = EVAL / "snowball" / language
+    words = (folder / "voc.txt").read_text(encoding="utf-8").splitlines()
+    stems = (folder / "output.txt").read_text(encoding="utf-8").splitlines()
+    missed = [(w, s) for w, s in zip(words, stems) if not re.search(_stem_pattern(code, s), w, re.IGNORECASE)]
+    assert missed == []
+
+
+@pytest.mark.parametrize("code", ["da", "de", "en", "und"])
+def test_matching_spans_are_the_term_spans_with_those_terms(code):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_CORPUS.rglob("*.txt"))]
+    texts.append("GROSSE Größe, Straße STRASSE; Ærø's ØST-kyst, 30.000 droner, kamikazedronerne, Drohnenangriffe.")
+    for text in texts:
+        spans = list(term_spans(code, text))
+        terms = [t for _, _, t in spans]
+        for stems in ({t for t in terms[::7]}, {t for t in terms if len(t) < 4}, {"dron", "gross", "stra"}):
+            assert matching_spans(code, text, stems) == [s for s in spans if s[2] in stems]
 
 
 def test_pystemmer_backs_snowballstemmer():

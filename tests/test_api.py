@@ -80,11 +80,11 @@ def test_no_index_is_503_in_the_error_shape(tmp_path):
 
 def test_search_response_shape(client):
     body = client.get("/search", params={"q": "Iran", "lang": ["da", "de"], "from": "2022"}).json()
-    assert set(body) == {"query", "total", "took_ms", "hits", "facets", "suggestion"}
+    assert set(body) == {"query", "total", "collapsed", "took_ms", "hits", "facets", "suggestion"}
     assert body["query"]["from"] == "2022" and body["query"]["lang"] == ["da", "de"]
     assert set(body["facets"]) == {"lang", "actor", "date"}
     hit = body["hits"][0]
-    assert set(hit) == {"id", "title", "lang", "date", "actors", "snippet", "score", "url", "source"}
+    assert set(hit) == {"id", "title", "lang", "date", "actors", "snippet", "score", "url", "source", "duplicates"}
 
 
 def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
@@ -96,7 +96,7 @@ def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
 
 def test_openapi_documents_the_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/search", "/documents/{doc_id}", "/actors", "/stats", "/health"} <= set(paths)
+    assert {"/search", "/documents/{doc_id}", "/documents/{doc_id}/related", "/actors", "/stats", "/health"} <= set(paths)
 
 
 def test_cors_origins_come_from_settings(fixture_index):

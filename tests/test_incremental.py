@@ -31,7 +31,7 @@ def documents(index_dir):
     """Every document of the live generation as the API shows it, removals included."""
     service = SearchService(index_dir)
     try:
-        ids = [hit["id"] for hit in service.search(SearchRequest(size=100))["hits"]]
+        ids = [hit["id"] for hit in service.search(SearchRequest(size=100, collapse=False))["hits"]]
         return {doc_id: service.document(doc_id, include_removed=True) for doc_id in ids}
     finally:
         service.close()

@@ -28,6 +28,7 @@ def search(
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
     facet_size: Annotated[int, Query(ge=1, le=MAX_FACET_SIZE, description="actor facet values to return")] = 10,
     interval: Annotated[Literal["year", "month", "day"], Query(description="date facet buckets")] = "month",
+    collapse: Annotated[bool, Query(description="list one article of each group of near-duplicates (the best ranked)")] = True,
 ) -> dict:
     """Search; facets: `lang` and `date` are multi-select (their counts ignore their own filter),
     `actor` is drill-down (its counts apply every filter)."""
@@ -35,5 +36,6 @@ def search(
         SearchRequest(
             q=q, lang=[v for v in lang if v], actor=[v for v in actor if v], date_from=date_from or None,
             date_to=date_to or None, sort=sort, page=page, size=size, facet_size=facet_size, interval=interval,
+            collapse=collapse,
         )
     )

@@ -1,0 +1,269 @@
+"""Every match of a Whoosh query with its BM25F score, read a posting block at a time with numpy.
+
+Whoosh finds matches one document at a time in Python: enumerating a word that is in a third of the
+index costs tens of milliseconds, and ranking it costs as much again. Facets need every match anyway,
+so the service evaluates the query once, here: a term's postings are read block by block (ids and
+weights as arrays), scored with Whoosh's own BM25F formula and statistics over whole arrays, and
+combined the way Whoosh's matchers combine them (a union adds the scores of the parts that match, an
+intersection adds both, `AndNot` keeps the left side's). Query types with positions (phrases) or
+term expansion (prefixes) go through Whoosh's own matcher. tests/test_scoring.py checks the result
+against Whoosh's searcher on every kind of query the service compiles.
+
+The block reader uses internals of Whoosh's W3 codec and Positions format (pinned in
+pyproject.toml): a posting block's pickled `(ids, weights, values)` tuple, the one-byte
+field-length column, and a posting's pickled position deltas.
+"""
+
+from __future__ import annotations
+
+import threading
+from itertools import accumulate
+from pickle import loads
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
+from whoosh.matching import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+# Whoosh stores a field length as one byte; a document without the field reads as length 1.
+_LENGTH_OF_BYTE = np.array([1] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+
+
+CACHED_MIB = 256  # scored postings of common terms kept per generation
+CACHE_FROM = 2_000  # postings: a term with fewer is read again each time (a few blocks)
+
+
+class ScoringCache:
+    """What one generation's queries reuse: each segment's field lengths (loaded on first use) and
+    the scored postings of common terms, least recently used dropped first beyond CACHED_MIB."""
+
+    def __init__(self, mib: int = CACHED_MIB) -> None:
+        self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._terms: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._limit = mib * 2**20
+        self._lock = threading.Lock()
+
+    def lengths(self, reader, segment: int, fieldname: str) -> np.ndarray:
+        key = (segment, fieldname)
+        lengths = self._lengths.get(key)
+        if lengths is None:
+            lengths = _LENGTH_OF_BYTE[_length_bytes(reader, fieldname)]
+            with self._lock:
+                self._lengths[key] = lengths
+        return lengths
+
+    def term(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+            return found
+
+    def keep(self, key: tuple, ids: np.ndarray, scores: np.ndarray) -> None:
+        if len(ids) < CACHE_FROM:
+            return
+        size = ids.nbytes + scores.nbytes
+        ids.flags.writeable = scores.flags.writeable = False  # shared by every request from now on
+        with self._lock:
+            if key in self._terms:
+                return
+            self._terms[key] = (ids, scores)
+            self._bytes += size
+            while self._bytes > self._limit and self._terms:
+                old_ids, old_scores = self._terms.popitem(last=False)[1]
+                self._bytes -= old_ids.nbytes + old_scores.nbytes
+
+
+def _length_bytes(reader, fieldname: str) -> np.ndarray:
+    size = reader.doc_count_all()
+    out = np.zeros(size, dtype=np.uint8)
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is not None:
+        stored = min(column._count, size)  # documents after the last one with the field read 0
+        out[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return out
+
+
+def _positions(value: bytes):
+    """A posting's positions as Whoosh's Positions format encodes them (a count, then the pickled
+    deltas, whose closing `.` the block writer may have cut), without a Python loop per position."""
+    return accumulate(loads((value if value.endswith(b".") else value + b".")[_INT_SIZE:]))
+
+
+def _blocks(matcher: W3LeafMatcher, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a term's on-disk postings, a block at a time; with `values`, each
+    posting's encoded value (its positions) is appended to it."""
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        raw_ids, raw_weights, raw_values = matcher._data
+        block = np.asarray(raw_ids, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))
+        if raw_weights is None or isinstance(raw_weights, float):
+            weights.append(np.full(len(block), 1.0 if raw_weights is None else raw_weights))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float64))
+        if values is not None:
+            values.extend(raw_values)
+        matcher._next_block()
+    if not ids:
+        return _EMPTY
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class Evaluator:
+    """Evaluates queries on one leaf searcher (a segment); ids are the segment's own."""
+
+    def __init__(self, leaf, segment: int, cache: ScoringCache) -> None:
+        self.leaf = leaf
+        self.reader = leaf.reader()
+        self.segment = segment
+        self.cache = cache
+        self.weighting = leaf.weighting
+
+    def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(q, wq.Term):
+            return self._term(q)
+        if type(q) is wq.Phrase and q.slop == 1 and self._has_positions(q.fieldname):
+            return self._phrase(q)
+        if isinstance(q, wq.AndNot):
+            ids, scores = self.run(q.a)
+            excluded, _ = self.run(q.b)
+            keep = ~np.isin(ids, excluded, assume_unique=True)
+            return self._boosted(ids[keep], scores[keep], q.boost)
+        if isinstance(q, wq.And) and type(q) is wq.And:
+            return self._boosted(*self._intersect([self.run(s) for s in q.subqueries]), q.boost)
+        if isinstance(q, wq.Or) and type(q) is wq.Or and not q.minmatch and q.scale is None:
+            return self._boosted(*self._union([self.run(s) for s in q.subqueries]), q.boost)
+        if q is wq.NullQuery:
+            return _EMPTY
+        return self._whoosh(q)
+
+    @staticmethod
+    def _boosted(ids: np.ndarray, scores: np.ndarray, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        return ids, scores * boost if boost != 1.0 else scores
+
+    def _has_positions(self, fieldname: str) -> bool:
+        field = self.leaf.schema[fieldname] if fieldname in self.leaf.schema else None
+        return bool(field and field.format and field.format.supports("positions"))
+
+    def _postings(self, fieldname: str, text: bytes, values: list | None = None):
+        """(ids, weights) of a term's postings; None when they cannot be read a block at a time."""
+        if (fieldname, text) not in self.reader:
+            return _EMPTY
+        matcher = self.reader.postings(fieldname, text)
+        while isinstance(matcher, FilterMatcher):  # deleted documents: the service's live mask drops them
+            matcher = matcher.child
+        if not isinstance(matcher, W3LeafMatcher) or not isinstance(self.weighting, BM25F):
+            return None
+        return _blocks(matcher, values)
+
+    def _scores(self, fieldname: str, text: bytes, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F over arrays, with the index-wide statistics Whoosh uses."""
+        if not self.leaf.schema[fieldname].scorable:
+            return weights
+        parent = self.leaf.get_parent()
+        idf = parent.idf(fieldname, text)
+        avgfl = parent.avg_field_length(fieldname) or 1
+        B = self.weighting._field_B.get(fieldname, self.weighting.B)
+        K1 = self.weighting.K1
+        lengths = self.cache.lengths(self.reader, self.segment, fieldname)[ids]
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+
+    def _bytes(self, fieldname: str, text: str) -> bytes | None:
+        if fieldname not in self.leaf.schema:
+            return None
+        try:
+            return self.leaf.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    def _term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
+        text = self._bytes(q.fieldname, q.text)
+        if text is None:
+            return _EMPTY
+        key = (self.segment, q.fieldname, text)
+        found = self.cache.term(key)
+        if found is None:
+            read = self._postings(q.fieldname, text)
+            if read is None:
+                return self._whoosh(q)
+            found = (read[0], self._scores(q.fieldname, text, *read))
+            self.cache.keep(key, *found)
+        return self._boosted(*found, q.boost)
+
+    def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a phrase:
+        the sum of its words' scores."""
+        words = []  # (ids, scores, encoded positions) per word
+        for word in q.words:
+            text, values = self._bytes(q.fieldname, word), []
+            read = self._postings(q.fieldname, text, values) if text is not None else _EMPTY
+            if read is None:
+                return self._whoosh(q)
+            words.append((read[0], self._scores(q.fieldname, text, *read), values))
+        if not words:
+            return _EMPTY
+        ids, scores = self._intersect([(i, s) for i, s, _ in words])
+        field_format = self.leaf.schema[q.fieldname].format
+        decode = _positions if type(field_format) is Positions else field_format.decode_positions
+        rows = [np.searchsorted(word_ids, ids) for word_ids, _, _ in words]
+        keep = np.zeros(len(ids), dtype=bool)
+        for k in range(len(ids)):
+            starts = set(decode(words[0][2][rows[0][k]]))
+            for offset in range(1, len(words)):
+                starts.intersection_update(map(offset.__rsub__, decode(words[offset][2][rows[offset][k]])))
+                if not starts:
+                    break
+            keep[k] = bool(starts)
+        return self._boosted(ids[keep], scores[keep], q.boost)
+
+    @staticmethod
+    def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        ids = np.concatenate([p[0] for p in parts])
+        scores = np.concatenate([p[1] for p in parts])
+        unique, inverse = np.unique(ids, return_inverse=True)
+        return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+
+    @staticmethod
+    def _intersect(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        ids, scores = parts[0]
+        for other_ids, other_scores in parts[1:]:
+            common, left, right = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+            ids, scores = common, scores[left] + other_scores[right]
+        return ids, scores
+
+    def _whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Whoosh's own matcher, one document at a time (phrases, prefixes)."""
+        matcher = q.matcher(self.leaf, self.leaf.context())
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def evaluate(searcher, q: wq.Query, cache: ScoringCache) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers ascending, scores) of every document `q` matches in `searcher`, deleted
+    ones included. The scores are the ones Whoosh's searcher gives the same query."""
+    ids, scores = [], []
+    for segment, (leaf, offset) in enumerate(searcher.leaf_searchers()):
+        leaf_ids, leaf_scores = Evaluator(leaf, segment, cache).run(q)
+        ids.append(leaf_ids + offset)
+        scores.append(leaf_scores)
+    if not ids:
+        return _EMPTY
+    return np.concatenate(ids), np.concatenate(scores)
