@@ -23,7 +23,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from whoosh import query as wq  # noqa: E402
 from whoosh.index import open_dir  # noqa: E402
 from whoosh.qparser import QueryParser  # noqa: E402
 
