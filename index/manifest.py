@@ -67,8 +67,10 @@ def fingerprint(actors_file: str | None) -> str:
     of the `index` package and the user's actors file."""
     digest = hashlib.sha256()
     paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts)
-    for path in paths + ([Path(actors_file)] if actors_file else []):
-        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in paths:  # named relative to the package: a checkout moved elsewhere builds on
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    if actors_file:
+        digest.update(b"actors\0" + Path(actors_file).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

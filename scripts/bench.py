@@ -252,6 +252,9 @@ def query_mix(index_dir: Path, gen: CorpusGenerator, n: int, seed: int = 5) -> l
     return mix
 
 
+WARM_UP = "regeringen Regierung"  # a word in each language: a new generation's vocabulary is read for it
+
+
 def request_of(item: dict) -> SearchRequest:
     return SearchRequest(**{k: v for k, v in item.items() if k != "kind"})
 
@@ -272,7 +275,7 @@ def time_in_process(index_dir: Path, mix: list[dict]) -> list[float]:
         service.search(request_of(item))
     service.close()
     service = SearchService(index_dir)  # a fresh service: an empty query cache, warm OS page cache
-    service.search(SearchRequest(q="", size=1))
+    service.search(SearchRequest(q=WARM_UP, size=1))  # opens the generation and reads its vocabulary
     times = []
     for item in mix:
         started = time.perf_counter()
@@ -297,7 +300,7 @@ def time_http(index_dir: Path, mix: list[dict], clients: int = 8) -> tuple[float
                 pass
             time.sleep(0.1)
         with httpx.Client(base_url=base) as warm:
-            warm.get("/search", params={"size": 1})
+            warm.get("/search", params={"q": WARM_UP, "size": 1})
         work: queue.Queue = queue.Queue()
         for item in mix:
             work.put(http_params(item))
@@ -406,10 +409,38 @@ def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
 # -- the table ------------------------------------------------------------------------------
 
 
-def bench(size: int, work: Path, queries: int, keep: bool) -> dict:
+def bench(size: int, work: Path, queries: int, keep: bool, queries_only: bool = False) -> dict:
+    """One size's row of the table. `queries_only`: time the queries again on the index and
+    baseline a kept run left (after a change to the search side only); the build rows stay empty."""
     root = work / f"docs-{size}"
     corpus, index_dir, baseline_dir = root / "corpus", root / "index", root / "baseline"
     gen = CorpusGenerator()
+    if queries_only:
+        if not (store.current_name(index_dir) and baseline_dir.is_dir()):
+            raise SystemExit(f"--queries-only needs the index and baseline a --keep run left in {root}")
+        row = {"docs": open_dir(str(live_dir(index_dir))).doc_count()}
+    else:
+        row = _build_rows(size, gen, corpus, index_dir, baseline_dir)
+    mix = query_mix(index_dir, gen, queries)
+    ours = time_in_process(index_dir, mix)
+    rps, http, server_peak = time_http(index_dir, mix)
+    base = time_baseline(baseline_dir, mix)
+    row |= {
+        "ours": percentiles(ours), "http_rps": rps, "http": percentiles(http), "server_peak_mib": server_peak,
+        "baseline": percentiles(base),
+        "by_kind": {
+            kind: (percentiles([t for t, m in zip(ours, mix) if m["kind"] == kind])[1],
+                   percentiles([t for t, m in zip(base, mix) if m["kind"] == kind])[1])
+            for kind in dict.fromkeys(m["kind"] for m in mix)
+        },
+    }
+    if not keep:
+        shutil.rmtree(root)
+    return row
+
+
+def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, index_dir: Path, baseline_dir: Path) -> dict:
+    """Generate the corpus (once), build it full, change 1% and build again, build the baseline."""
     if not corpus.is_dir():
         started = time.perf_counter()
         gen.write(corpus, size)
@@ -425,31 +456,16 @@ def bench(size: int, work: Path, queries: int, keep: bool) -> dict:
     incremental = run_build(corpus, index_dir, full=False)
     row |= {"incremental_s": incremental.seconds, "incremental_files": changed}
     print(f"[{size}] incremental rebuild {incremental.seconds:.1f} s ({changed} files)", file=sys.stderr)
-
-    mix = query_mix(index_dir, gen, queries)
-    ours = time_in_process(index_dir, mix)
-    rps, http, server_peak = time_http(index_dir, mix)
-    print(f"[{size}] queries done; building the baseline", file=sys.stderr)
     shutil.rmtree(baseline_dir, ignore_errors=True)
-    base_build = build_baseline(corpus, baseline_dir, baseline_facts(index_dir))
-    base = time_baseline(baseline_dir, mix)
-    row |= {
-        "ours": percentiles(ours), "http_rps": rps, "http": percentiles(http), "server_peak_mib": server_peak,
-        "baseline": percentiles(base), "baseline_build_docs_s": row["docs"] / base_build,
-        "by_kind": {
-            kind: (percentiles([t for t, m in zip(ours, mix) if m["kind"] == kind])[1],
-                   percentiles([t for t, m in zip(base, mix) if m["kind"] == kind])[1])
-            for kind in dict.fromkeys(m["kind"] for m in mix)
-        },
-    }
-    if not keep:
-        shutil.rmtree(root)
+    row["baseline_build_docs_s"] = row["docs"] / build_baseline(corpus, baseline_dir, baseline_facts(index_dir))
+    print(f"[{size}] baseline built; timing queries", file=sys.stderr)
     return row
 
 
 def table(rows: list[dict], queries: int) -> str:
-    def cells(name, fmt):
-        return f"| {name} | " + " | ".join(fmt(r) for r in rows) + " |"
+    def cells(name, fmt, built=False):
+        """A row; `built`: a figure of the build, left empty in a --queries-only row."""
+        return f"| {name} | " + " | ".join(fmt(r) if "build_s" in r or not built else "—" for r in rows) + " |"
 
     def lat(key):
         return lambda r: "{:.1f} / {:.1f} / {:.1f}".format(*r[key])
@@ -457,17 +473,17 @@ def table(rows: list[dict], queries: int) -> str:
     lines = [
         "| | " + " | ".join(f"{r['docs']:,} documents" for r in rows) + " |",
         "|---|" + "---|" * len(rows),
-        cells("full build: documents/s (seconds)", lambda r: f"{r['build_docs_s']:.0f} ({r['build_s']:.0f} s)"),
-        cells("index size on disk", lambda r: f"{r['index_mib']:.0f} MiB"),
-        cells("build peak memory (largest process)", lambda r: f"{r['build_peak_mib']:.0f} MiB"),
-        cells("incremental rebuild after 1% of files changed", lambda r: f"{r['incremental_s']:.1f} s ({r['incremental_files']:,} files)"),
+        cells("full build: documents/s (seconds)", lambda r: f"{r['build_docs_s']:.0f} ({r['build_s']:.0f} s)", True),
+        cells("index size on disk", lambda r: f"{r['index_mib']:.0f} MiB", True),
+        cells("build peak memory (largest process)", lambda r: f"{r['build_peak_mib']:.0f} MiB", True),
+        cells("incremental rebuild after 1% of files changed", lambda r: f"{r['incremental_s']:.1f} s ({r['incremental_files']:,} files)", True),
         cells(f"in process, {queries} queries: p50 / p95 / p99 ms", lat("ours")),
         cells("HTTP, 8 clients: requests/s", lambda r: f"{r['http_rps']:.0f}"),
         cells("HTTP, 8 clients: p50 / p95 / p99 ms", lat("http")),
         cells("serving process peak resident memory", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
         cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
         cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
-        cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}"),
+        cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}", True),
     ]
     for kind in rows[0]["by_kind"]:
         lines.append(cells(f"p95 ms, {kind}: ours / plain", lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["by_kind"][k])))
@@ -480,8 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=540, help="queries in the mix (at least 500 for the report)")
     parser.add_argument("--work", type=Path, default=REPO / "var" / "bench", help="where corpora and indexes go")
     parser.add_argument("--keep", action="store_true", help="keep each size's corpus and indexes")
+    parser.add_argument("--queries-only", action="store_true", help="time the queries again on what a --keep run left")
     args = parser.parse_args(argv)
-    rows = [bench(size, args.work, args.queries, args.keep) for size in args.docs]
+    rows = [bench(size, args.work, args.queries, args.keep or args.queries_only, args.queries_only) for size in args.docs]
     print(f"\nnewsfacet benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     print(table(rows, args.queries))
     return 0

@@ -15,6 +15,7 @@ from whoosh.index import open_dir
 
 from index import store
 from search.collapse import Duplicates
+from search.compounds import Compounds
 from search.facets import FacetArrays
 from search.scoring import ScoringCache
 
@@ -61,6 +62,10 @@ class Generation:
         with self.index.searcher() as searcher:
             self.facets = FacetArrays(searcher.reader())
             self.duplicates = Duplicates(searcher, store.read_duplicates(path), self.facets.size)
+        self._vocabulary = self.index.searcher()  # read by Compounds as queries need it; closed with the rest
+        self._searchers.append(self._vocabulary)
+        self.compounds = Compounds(self._vocabulary.reader(), self.facets.langs)
+        threading.Thread(target=self.compounds.warm, name=f"vocabulary {self.name}", daemon=True).start()
 
     def searcher(self):
         """This thread's searcher."""

@@ -10,14 +10,17 @@ word or after fewer than two characters.
 A document lives in one language's fields (`title_da`, `text_da` …), so a query is compiled once per
 language with that language's analyzer and the per-language queries are ORed. A stop word of one
 language is ignored there only. A word, or a run of words, that names an actor (`Rusland`, `Putins`,
-`Kim Jong Un`) also matches documents that mention the actor, whatever their language; a quoted
+`Kim Jong Un`) also matches documents that mention the actor, whatever their language; a word also
+matches, weighing less, the indexed compounds it heads or begins (search.compounds); a quoted
 phrase stays exact.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NoReturn
 
 from whoosh import query as wq
@@ -25,11 +28,12 @@ from whoosh import query as wq
 from index.actors import Gazetteer
 from index.analysis import stem_terms
 from index.schema import ACTOR_TERMS_FIELD, LANG_FIELD, actor_term, text_field, title_field
+from search.compounds import PART_BOOST
 from search.errors import InvalidQuery
 
 MAX_QUERY_CHARS = 500
 MAX_DEPTH = 20
-ACTOR_BOOST = 0.6  # an actor match weighs a little less than the word itself in the text
+ACTOR_BOOST = 2.0  # an actor named in any form or language: a surer sign than one surface form in the text
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
 _EDGE_PUNCTUATION = ".,;:!?»«„“”‘’'`´"
 _ENDS = (None, ")", "OR", "AND")  # what ends an operand
@@ -283,13 +287,23 @@ class Highlight:
     actors: set[str] = field(default_factory=set)
 
 
-def _text_query(lang: str, text: str) -> wq.Query | None:
+Expand = Callable[[str, str], list[str]]  # (language, stem) -> the compounds it heads or begins
+
+
+def _no_compounds(lang: str, stem: str) -> list[str]:
+    return []
+
+
+def _text_query(lang: str, text: str, expand: Expand = _no_compounds) -> wq.Query | None:
+    """One word: its stem in the title and text, and (weighing less) the compounds it is part of;
+    several words: the phrase."""
     terms = stem_terms(lang, text)
     if not terms:
         return None
     fields = (title_field(lang), text_field(lang))
     if len(terms) == 1:
-        return wq.Or([wq.Term(f, terms[0]) for f in fields])
+        compounds = [wq.Term(f, c, boost=PART_BOOST) for c in expand(lang, terms[0]) for f in fields]
+        return wq.Or([wq.Term(f, terms[0]) for f in fields] + compounds)
     return wq.Or([wq.Phrase(f, terms) for f in fields])
 
 
@@ -300,25 +314,25 @@ def _with_actor(q: wq.Query | None, lang: str, actor: str | None) -> wq.Query | 
     return actor_q if q is None else wq.Or([q, actor_q])
 
 
-def _compile(node: Node, lang: str) -> wq.Query | None:
+def _compile(node: Node, lang: str, expand: Expand) -> wq.Query | None:
     """The Whoosh query for `node` in one language; None: ignored here (only stop words)."""
     if isinstance(node, Word):
         if node.prefix:
             prefix = node.text.lower()
             return wq.Or([wq.Prefix(title_field(lang), prefix), wq.Prefix(text_field(lang), prefix)])
-        return _with_actor(_text_query(lang, node.text), lang, node.actor)
+        return _with_actor(_text_query(lang, node.text, expand), lang, node.actor)
     if isinstance(node, Phrase):
         return _text_query(lang, node.text)
     if isinstance(node, Group):
         return _with_actor(_text_query(lang, " ".join(w.text for w in node.words)), lang, node.actor)
     if isinstance(node, Or):
-        parts = [p for p in (_compile(n, lang) for n in node.nodes) if p is not None]
+        parts = [p for p in (_compile(n, lang, expand) for n in node.nodes) if p is not None]
         return _join(wq.Or, parts)
     if isinstance(node, Not):
-        inner = _compile(node.node, lang)
+        inner = _compile(node.node, lang, expand)
         return wq.Not(inner) if inner is not None else None
     if isinstance(node, And):
-        parts = [p for p in (_compile(n, lang) for n in node.nodes) if p is not None]
+        parts = [p for p in (_compile(n, lang, expand) for n in node.nodes) if p is not None]
         positive = [p for p in parts if not isinstance(p, wq.Not)]
         negative = [p.query for p in parts if isinstance(p, wq.Not)]
         if not positive and not any(isinstance(n, Not) for n in node.nodes):
@@ -331,19 +345,22 @@ def _compile(node: Node, lang: str) -> wq.Query | None:
     raise TypeError(node)
 
 
-def _collect(node: Node, highlight: Highlight, langs: list[str], negated: bool = False) -> None:
+def _collect(node: Node, highlight: Highlight, langs: list[str], expand: Expand, negated: bool = False) -> None:
     if isinstance(node, Not):
-        _collect(node.node, highlight, langs, True)
+        _collect(node.node, highlight, langs, expand, True)
     elif isinstance(node, (And, Or)):
         for n in node.nodes:
-            _collect(n, highlight, langs, negated)
+            _collect(n, highlight, langs, expand, negated)
     elif not negated:
         if isinstance(node, Word) and node.prefix:
             highlight.prefixes.add(node.text.lower())
             return
         text = " ".join(w.text for w in node.words) if isinstance(node, Group) else node.text
         for lang in langs:
-            highlight.stems.setdefault(lang, set()).update(stem_terms(lang, text))
+            stems = stem_terms(lang, text)
+            highlight.stems.setdefault(lang, set()).update(stems)
+            if isinstance(node, Word) and len(stems) == 1:
+                highlight.stems[lang].update(expand(lang, stems[0]))
         actor = getattr(node, "actor", None)
         if actor:
             highlight.actors.add(actor)
@@ -369,14 +386,16 @@ def related_query(lang: str, words: list[tuple[str, float]], actors: list[str], 
     return CompiledQuery(_join(wq.Or, text + mentions) or wq.NullQuery, highlight)
 
 
-def compile_query(text: str, langs: list[str], gazetteer: Gazetteer) -> CompiledQuery:
-    """Compile user query text for documents in `langs` (the languages present in the index)."""
+def compile_query(text: str, langs: list[str], gazetteer: Gazetteer, compounds: Expand = _no_compounds) -> CompiledQuery:
+    """Compile user query text for documents in `langs` (the languages present in the index);
+    `compounds` gives the compounds a word is part of (see search.compounds)."""
+    expand = lru_cache(maxsize=None)(compounds)  # asked once for the query, once for the snippets
     tree = mark_actors(parse(text), gazetteer)
     if isinstance(tree, Not):
         tree = And([tree])  # every document but those
     highlight = Highlight()
     if tree is None:
         return CompiledQuery(None, highlight)
-    _collect(tree, highlight, langs)
-    branches = [q for q in (_compile(tree, lang) for lang in langs) if q is not None]
+    _collect(tree, highlight, langs, expand)
+    branches = [q for q in (_compile(tree, lang, expand) for lang in langs) if q is not None]
     return CompiledQuery(_join(wq.Or, branches) or wq.NullQuery, highlight)

@@ -129,18 +129,18 @@ class Evaluator:
         self.weighting = leaf.weighting
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(q, wq.Term):
+        if type(q) is wq.Term:  # exactly: FuzzyTerm and others are Terms that match more
             return self._term(q)
         if type(q) is wq.Phrase and q.slop == 1 and self._has_positions(q.fieldname):
             return self._phrase(q)
-        if isinstance(q, wq.AndNot):
+        if type(q) is wq.AndNot:
             ids, scores = self.run(q.a)
             excluded, _ = self.run(q.b)
             keep = ~np.isin(ids, excluded, assume_unique=True)
             return self._boosted(ids[keep], scores[keep], q.boost)
-        if isinstance(q, wq.And) and type(q) is wq.And:
+        if type(q) is wq.And:
             return self._boosted(*self._intersect([self.run(s) for s in q.subqueries]), q.boost)
-        if isinstance(q, wq.Or) and type(q) is wq.Or and not q.minmatch and q.scale is None:
+        if type(q) is wq.Or and not q.minmatch and q.scale is None:
             return self._boosted(*self._union([self.run(s) for s in q.subqueries]), q.boost)
         if q is wq.NullQuery:
             return _EMPTY

@@ -23,8 +23,8 @@ from index.actors import Gazetteer, load_gazetteer
 from index.dates import PartialDate
 from index.language import LANGUAGES, normalise_code
 from index.schema import text_field
-from search.errors import IndexUnavailable, InvalidParameter, NotFound
 from search.collapse import Duplicates
+from search.errors import IndexUnavailable, InvalidParameter, NotFound
 from search.facets import INTERVALS, UNDATED, DateRange
 from search.generation import Generation
 from search.query import MAX_QUERY_CHARS, compile_query, related_query
@@ -255,7 +255,7 @@ class SearchService:
 
     def _search(self, gen: Generation, req: SearchRequest, window: DateRange, sort: str) -> dict:
         searcher = gen.searcher()
-        compiled = compile_query(req.q, gen.facets.langs, self.gazetteer)
+        compiled = compile_query(req.q, gen.facets.langs, self.gazetteer, gen.compounds.expand)
         if not compiled.ranked:
             sort = "oldest" if sort == "oldest" else "newest"  # nothing to rank by (`-Iran`)
         found = _Selection(gen, compiled.query, req, window)
@@ -266,7 +266,7 @@ class SearchService:
             page = [(int(docs[k]), float(scores[k]), int(copies[k])) for k in page]
         else:
             page = [(int(d), None, int(n)) for d, n in zip(docs[start : start + req.size], copies[start : start + req.size])]
-        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight) | {"duplicates": n} for d, score, n in page]
+        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight, n) for d, score, n in page]
         result = {
             "query": {
                 "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
@@ -284,7 +284,7 @@ class SearchService:
         }
         if compiled.query is not None and len(found.matching) < SUGGEST_BELOW:
             def count(text: str) -> int:
-                query = compile_query(text, gen.facets.langs, self.gazetteer).query
+                query = compile_query(text, gen.facets.langs, self.gazetteer, gen.compounds.expand).query
                 return len(_Selection(gen, query, req, window).matching)
 
             better = suggest(req.q, searcher.reader(), gen.facets.langs, self.gazetteer, count)
@@ -293,10 +293,9 @@ class SearchService:
         return result
 
     def _actor_ref(self, actor_id: str) -> dict:
-        actor = self.gazetteer.actors.get(actor_id)
-        return {"id": actor_id, "label": actor.label if actor else actor_id}
+        return {"id": actor_id, "label": self._labels.get(actor_id, actor_id)}
 
-    def _hit(self, stored: dict, score: float | None, highlight) -> dict:
+    def _hit(self, stored: dict, score: float | None, highlight, duplicates: int = 0) -> dict:
         return {
             "id": stored["id"],
             "title": stored.get("title"),
@@ -307,6 +306,7 @@ class SearchService:
             "score": round(score, 4) if score is not None else None,
             "url": stored.get("url"),
             "source": stored.get("source"),
+            "duplicates": duplicates,
         }
 
     @staticmethod
@@ -319,9 +319,9 @@ class SearchService:
 
     def _actor_facet(self, counts: dict[str, int], selected: list[str], size: int) -> list[dict]:
         def label(a: str) -> str:
-            return self._actor_ref(a)["label"]
+            return self._labels.get(a, a)
 
-        top = heapq.nsmallest(size + len(selected), counts, key=lambda a: (-counts[a], self._labels.get(a, a)))
+        top = heapq.nsmallest(size + len(selected), counts, key=lambda a: (-counts[a], label(a)))
         chosen = [a for a in selected] + [a for a in top if a not in selected][: max(0, size - len(selected))]
         return [{"value": a, "label": label(a), "count": counts.get(a, 0), "selected": a in selected} for a in chosen]
 
@@ -383,8 +383,7 @@ class SearchService:
             docs, scores = docs[keep], scores[keep]
             best = _best(gen.facets, docs, scores, size)
             return [
-                self._hit(searcher.stored_fields(int(docs[k])), float(scores[k]), compiled.highlight) | {"duplicates": 0}
-                for k in best
+                self._hit(searcher.stored_fields(int(docs[k])), float(scores[k]), compiled.highlight) for k in best
             ]
 
     @staticmethod

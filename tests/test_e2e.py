@@ -176,3 +176,49 @@ def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
         srv.stop()
     assert len(set(seen)) == 3 and health["generation"] == seen[-1] and health["documents"] == 42 and total == 2
     assert min(windows) >= 1000 and failures == [], (windows, failures[:3])
+
+
+def test_a_word_finds_the_compounds_it_is_part_of_after_the_word_itself(sample_server):
+    def hits(q: str) -> list[dict]:
+        return sample_server.client.get("/search", params={"q": q, "size": 50, "collapse": "false"}).json()["hits"]
+
+    droner = hits("droner")
+    ids = [h["id"] for h in droner]
+    compound_only = "dk/radio-lyngby/2025-04-13-usa-iran-samtaler-oman"  # only `kamikazedroner`
+    assert compound_only in ids and ids.index(compound_only) > 0
+    assert "<mark>kamikazedroner</mark>" in droner[ids.index(compound_only)]["snippet"]
+    partnerschaft = [h["id"] for h in hits("Partnerschaft")]
+    assert "de/elbkurier/2024-02-12-rheinmetall-munitionswerk-unterluess" in partnerschaft  # Verteidigungspartnerschaft
+    assert partnerschaft[0] in {"de/elbkurier/2024-10-18-nordkorea-soldaten-russland", "de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten", "de/hafenblick/2024-06-19-putin-pjoengjang"}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("Pezeshkain", "Pezeshkian"), ("Nordkorae", "Nordkorea")])
+def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(sample_server, typed, meant):
+    body = sample_server.client.get("/search", params={"q": typed}).json()
+    assert body["total"] == 0 and body["suggestion"]["q"] == meant
+    corrected = sample_server.client.get("/search", params={"q": meant}).json()
+    assert body["suggestion"]["total"] == corrected["total"] > 0
+
+
+def test_copies_of_a_story_collapse_and_the_document_lists_them(sample_server):
+    group = {
+        "de/elbkurier/2024-10-18-nordkorea-soldaten-russland", "de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten",
+        "ch/basler-rundschau/pjoengjang-spezialkraefte-russland",
+    }
+    collapsed = sample_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50}).json()
+    shown = [h for h in collapsed["hits"] if h["id"] in group]
+    assert len(shown) == 1 and shown[0]["duplicates"] == 2 and collapsed["collapsed"] >= 2
+    every = sample_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50, "collapse": "false"}).json()
+    assert group <= {h["id"] for h in every["hits"]} and every["collapsed"] == 0
+    doc = sample_server.client.get(f"/documents/{shown[0]['id']}").json()
+    assert {d["id"] for d in doc["duplicates"]} == group - {shown[0]["id"]}
+
+
+def test_related_articles_are_like_it_in_any_language_and_never_its_copies(sample_server):
+    doc_id = "de/elbkurier/2024-10-18-nordkorea-soldaten-russland"
+    related = sample_server.client.get(f"/documents/{doc_id}/related").json()["related"]
+    ids = {h["id"] for h in related}
+    assert related and doc_id not in ids
+    assert not ids & {"de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten", "ch/basler-rundschau/pjoengjang-spezialkraefte-russland"}
+    assert "dk/fjordbyens-avis/nordkoreanske-soldater-kursk" in ids  # the story as a Danish paper told it
+    assert sample_server.client.get("/documents/no/such/doc/related").status_code == 404

@@ -1,11 +1,13 @@
-"""The evaluation gate: every figure of scripts/evaluate.py, eval_cleaning.py and eval_actors.py at or above
-its floor in tests/eval/floors.toml, and our cleaning ahead of jusText on the same pages."""
+"""The evaluation gate: every figure of scripts/evaluate.py, eval_cleaning.py, eval_actors.py and
+eval_search.py at or above its floor in tests/eval/floors.toml, our cleaning ahead of jusText on the
+same pages, and our search ahead of plain Whoosh on the judged queries."""
 
 import tomllib
 from pathlib import Path
 
 import eval_actors
 import eval_cleaning
+import eval_search
 import evaluate
 import pytest
 from conftest import SHARED
@@ -20,8 +22,14 @@ def cleaning():
 
 
 @pytest.fixture(scope="module")
-def scores(cleaning):
+def relevance():
+    return eval_search.relevance_scores()
+
+
+@pytest.fixture(scope="module")
+def scores(cleaning, relevance):
     figures = evaluate.all_scores()
+    figures["relevance"] = {k: v for k, v in relevance["ours"].items() if k.startswith("all_") or k.endswith("_ndcg")}
     figures.update({group: metrics for group, metrics in cleaning.items() if group.startswith("cleaning_")})
     for group, case_set in (("actors", "eval"), ("actors_holdout", "holdout")):
         figures[group] = {k: v for k, v in eval_actors.actor_scores(case_set=case_set).items() if k.count("_") == 1}  # per language
@@ -46,3 +54,10 @@ def test_cleaning_beats_justext(cleaning, group, metric):
     if f"cleaning_{group}" not in cleaning:
         pytest.skip(f"{SHARED} is not beside this checkout")
     assert cleaning[f"cleaning_{group}"][metric] > cleaning[f"justext_{group}"][metric]
+
+
+def test_search_leads_plain_whoosh_overall_and_for_every_query_type(relevance):
+    ours, plain = relevance["ours"], relevance["plain"]
+    assert ours["all_ndcg"] >= plain["all_ndcg"] + 0.15
+    for key in (k for k in ours if k.endswith("_ndcg")):
+        assert ours[key] > plain[key], key
