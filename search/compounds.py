@@ -23,10 +23,10 @@ import wordfreq
 from index.schema import text_field, title_field, words_field
 
 LINKS = {"da": ("", "s", "e"), "de": ("", "s", "es", "n", "en", "e", "er", "ens")}
-MIN_PART = 3  # letters of the other part
+MIN_PART = 3  # letters of the other part; a head is a stem (`pak` of `sanktionspakke`), so short
 MIN_WORD = 4  # letters of a query word that is looked for inside compounds
 LONG_PART = 5  # a first part this long is taken for a word when the head is the query word
-MAX_COMPOUNDS = 30  # per query word: the most frequent
+MAX_COMPOUNDS = 10  # per query word, the most frequent: each is postings to read
 WORD_ZIPF = 2.5  # wordfreq's frequency (log10 per billion words) for a part the corpus lacks
 PART_BOOST = 0.5
 log = logging.getLogger(__name__)
@@ -38,27 +38,28 @@ class Compounds:
     def __init__(self, reader, langs: list[str]) -> None:
         self._reader = reader
         self._langs = [lang for lang in langs if lang in LINKS]
-        self._vocab: dict[str, tuple[list[str], list[str], frozenset[str], dict[str, int]]] = {}
+        self._vocab: dict[str, tuple[list[str], list[str], frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def _load(self, lang: str) -> tuple[list[str], list[str], frozenset[str], dict[str, int]]:
-        """(stems sorted, stems reversed and sorted, words as written, documents per stem) of a
-        language; the reader is used under the lock only (readers are not for sharing)."""
+    def _load(self, lang: str) -> tuple[list[str], list[str], frozenset[str]]:
+        """(stems sorted, stems reversed and sorted, words as written) of a language; the reader
+        is used under the lock only (readers are not for sharing)."""
         vocab = self._vocab.get(lang)
         if vocab is None:
             with self._lock:
                 vocab = self._vocab.get(lang)
                 if vocab is None:
-                    frequency = self._lexicon(title_field(lang)) | self._lexicon(text_field(lang))
-                    stems = sorted(frequency)
+                    stems = sorted(set(self._lexicon(title_field(lang)) + self._lexicon(text_field(lang))))
                     words = frozenset(self._lexicon(words_field(lang))) | frozenset(stems)
-                    vocab = self._vocab[lang] = (stems, sorted(s[::-1] for s in stems), words, frequency)
+                    vocab = self._vocab[lang] = (stems, sorted(s[::-1] for s in stems), words)
         return vocab
 
-    def _lexicon(self, fieldname: str) -> dict[str, int]:
+    def _lexicon(self, fieldname: str) -> list[str]:
+        """The terms of a field (their statistics are 20 times slower to read: only for the few
+        compounds found, see expand)."""
         if fieldname not in self._reader.indexed_field_names():
-            return {}
-        return {term.decode("utf-8"): info.doc_frequency() for term, info in self._reader.iter_field(fieldname)}
+            return []
+        return [term.decode("utf-8") for term in self._reader.lexicon(fieldname)]
 
     def warm(self) -> None:
         """Read every language's vocabulary now (a new generation does this in the background; if
@@ -66,7 +67,7 @@ class Compounds:
         try:
             for lang in self._langs:
                 self._load(lang)
-                _common(lang, "")
+                _common(lang, "frieden")  # loads wordfreq's list
         except Exception:  # noqa: BLE001 - a closed reader; nothing is left to serve
             log.debug("vocabulary not read: the generation was closed", exc_info=True)
 
@@ -74,7 +75,7 @@ class Compounds:
         """The indexed compounds of `lang` that end or begin with `stem` (most frequent first)."""
         if lang not in self._langs or len(stem) < MIN_WORD or not stem.isalpha():
             return []
-        stems, reversed_stems, words, frequency = self._load(lang)
+        stems, reversed_stems, words = self._load(lang)
         found = set()
         for term in _starting(reversed_stems, stem[::-1]):  # ...stem: the word is the head
             if self._is_part(lang, term[::-1][: -len(stem)], words, lenient=True):
@@ -84,6 +85,8 @@ class Compounds:
             if any(rest.startswith(link) and self._is_part(lang, rest[len(link) :], words) for link in LINKS[lang]):
                 found.add(term)
         found.discard(stem)
+        with self._lock:
+            frequency = {t: self._reader.doc_frequency(text_field(lang), t) + self._reader.doc_frequency(title_field(lang), t) for t in found}
         return sorted(found, key=lambda t: (-frequency[t], t))[:MAX_COMPOUNDS]
 
     @staticmethod
