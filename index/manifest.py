@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
 
+from index import store
 from index.duplicates import HASHES
 from index.repeated import LineHashes
 
@@ -101,13 +101,12 @@ def save(generation: Path, manifest: Manifest) -> None:
         | {"raw": len(record.lines), "docs": [_summary_fields(d) for d in record.docs]}
         for rel, record in manifest.files.items()
     }
-    tmp = generation / (CORPUS + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / CORPUS)
+    store.write_atomic(generation / CORPUS, json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False))
 
 
 def _summary_fields(doc: DocSummary) -> dict:
-    return {"id": doc.id, "lang": doc.lang, "dated": doc.dated, "actors": doc.actors, "removed": doc.removed}
+    """A document's summary as corpus.json keeps it: its signature is in LINES."""
+    return {f.name: getattr(doc, f.name) for f in fields(DocSummary) if f.name != "minhash"}
 
 
 def signatures(manifest: Manifest) -> np.ndarray:

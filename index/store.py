@@ -64,10 +64,20 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
+def write_atomic(path: Path, text: str, durable: bool = False) -> None:
+    """Write `path` whole or not at all (a temporary file renamed over it); `durable`: on disk
+    before the rename."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
 def write_duplicates(generation: Path, groups: list[list[str]]) -> None:
-    tmp = generation / (DUPLICATES + ".tmp")
-    tmp.write_text(json.dumps({"groups": groups}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / DUPLICATES)
+    write_atomic(generation / DUPLICATES, json.dumps({"groups": groups}, ensure_ascii=False))
 
 
 def read_duplicates(generation: Path) -> list[list[str]]:
@@ -80,9 +90,7 @@ def read_duplicates(generation: Path) -> list[list[str]]:
 
 def finish(generation: Path, report: dict) -> None:
     """Mark a generation complete by writing its report (atomically)."""
-    tmp = generation / (REPORT + ".tmp")
-    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, generation / REPORT)
+    write_atomic(generation / REPORT, json.dumps(report, ensure_ascii=False, indent=2))
 
 
 def discard(generation: Path) -> None:
@@ -92,12 +100,7 @@ def discard(generation: Path) -> None:
 
 def switch(index_dir: Path, name: str) -> None:
     """Make `name` the live generation: one atomic rename of the pointer file."""
-    tmp = index_dir / (POINTER + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / POINTER)
+    write_atomic(index_dir / POINTER, name + "\n", durable=True)
 
 
 def complete(generation: Path) -> bool:

@@ -96,9 +96,9 @@ class Compounds:
         LONG_PART letters needs no dictionary (`kamikaze` is in neither Danish list)."""
         if lenient and len(part) >= LONG_PART and part.isalpha():
             return True
-        for link in LINKS[lang]:
-            word = part[: len(part) - len(link)] if link and part.endswith(link) else (part if not link else None)
-            if word and len(word) >= MIN_PART and word.isalpha() and (word in words or _common(lang, word)):
+        for link in LINKS[lang]:  # "" first: the part itself
+            word = part[: len(part) - len(link)]
+            if part.endswith(link) and len(word) >= MIN_PART and word.isalpha() and (word in words or _common(lang, word)):
                 return True
         return False
 

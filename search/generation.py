@@ -8,7 +8,6 @@ after the service switches to a newer one, the old one closes when its last requ
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from whoosh.index import open_dir
@@ -17,33 +16,11 @@ from index import store
 from search.collapse import Duplicates
 from search.compounds import Compounds
 from search.facets import FacetArrays
+from search.lru import LruCache
 from search.scoring import ScoringCache
 
 
-RESULTS_CACHED = 1024
-
-
-class ResultCache:
-    """Answers already given from one generation, by request; the least recently used go first."""
-
-    def __init__(self, size: int = RESULTS_CACHED) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
+RESULTS_CACHED = 1024  # answers kept per generation, the least recently used dropped first
 
 
 class Generation:
@@ -58,13 +35,12 @@ class Generation:
         self._users = 0
         self._retired = False
         self.scoring = ScoringCache()  # field lengths and common terms' scored postings
-        self.results = ResultCache()  # dropped with the generation: never an answer from an older index
-        with self.index.searcher() as searcher:
-            self.facets = FacetArrays(searcher.reader())
-            self.duplicates = Duplicates(searcher, store.read_duplicates(path), self.facets.size)
-        self._vocabulary = self.index.searcher()  # read by Compounds as queries need it; closed with the rest
-        self._searchers.append(self._vocabulary)
-        self.compounds = Compounds(self._vocabulary.reader(), self.facets.langs)
+        self.results = LruCache(RESULTS_CACHED)  # dropped with the generation: never an answer from an older index
+        own = self.index.searcher()  # the generation's own, closed with the rest; Compounds reads it later
+        self._searchers.append(own)
+        self.facets = FacetArrays(own.reader())
+        self.duplicates = Duplicates(own, store.read_duplicates(path), self.facets.size)
+        self.compounds = Compounds(own.reader(), self.facets.langs)
         threading.Thread(target=self.compounds.warm, name=f"vocabulary {self.name}", daemon=True).start()
 
     def searcher(self):

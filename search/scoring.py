@@ -5,9 +5,10 @@ index costs tens of milliseconds, and ranking it costs as much again. Facets nee
 so the service evaluates the query once, here: a term's postings are read block by block (ids and
 weights as arrays), scored with Whoosh's own BM25F formula and statistics over whole arrays, and
 combined the way Whoosh's matchers combine them (a union adds the scores of the parts that match, an
-intersection adds both, `AndNot` keeps the left side's). Query types with positions (phrases) or
-term expansion (prefixes) go through Whoosh's own matcher. tests/test_scoring.py checks the result
-against Whoosh's searcher on every kind of query the service compiles.
+intersection adds both, `AndNot` keeps the left side's). A phrase intersects its words' documents
+the same way, then checks their positions. Other query types (prefixes, sloppy phrases) go through
+Whoosh's own matcher. tests/test_scoring.py checks the result against Whoosh's searcher on every
+kind of query the service compiles.
 
 The block reader uses internals of Whoosh's W3 codec and Positions format (pinned in
 pyproject.toml): a posting block's pickled `(ids, weights, values)` tuple, the one-byte
@@ -19,16 +20,17 @@ from __future__ import annotations
 import threading
 from itertools import accumulate
 from pickle import loads
-from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from search.lru import LruCache
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 # Whoosh stores a field length as one byte; a document without the field reads as length 1.
@@ -45,9 +47,7 @@ class ScoringCache:
 
     def __init__(self, mib: int = CACHED_MIB) -> None:
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
-        self._terms: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._limit = mib * 2**20
+        self._terms = LruCache(mib * 2**20, weigh=lambda found: found[0].nbytes + found[1].nbytes)
         self._lock = threading.Lock()
 
     def lengths(self, reader, segment: int, fieldname: str) -> np.ndarray:
@@ -60,25 +60,13 @@ class ScoringCache:
         return lengths
 
     def term(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
-        with self._lock:
-            found = self._terms.get(key)
-            if found is not None:
-                self._terms.move_to_end(key)
-            return found
+        return self._terms.get(key)
 
     def keep(self, key: tuple, ids: np.ndarray, scores: np.ndarray) -> None:
         if len(ids) < CACHE_FROM:
             return
-        size = ids.nbytes + scores.nbytes
         ids.flags.writeable = scores.flags.writeable = False  # shared by every request from now on
-        with self._lock:
-            if key in self._terms:
-                return
-            self._terms[key] = (ids, scores)
-            self._bytes += size
-            while self._bytes > self._limit and self._terms:
-                old_ids, old_scores = self._terms.popitem(last=False)[1]
-                self._bytes -= old_ids.nbytes + old_scores.nbytes
+        self._terms.put(key, (ids, scores))
 
 
 def _length_bytes(reader, fieldname: str) -> np.ndarray:
@@ -246,7 +234,7 @@ class Evaluator:
         return ids, scores
 
     def _whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """Whoosh's own matcher, one document at a time (phrases, prefixes)."""
+        """Whoosh's own matcher, one document at a time (prefixes, sloppy phrases, other codecs)."""
         matcher = q.matcher(self.leaf, self.leaf.context())
         ids, scores = [], []
         while matcher.is_active():

@@ -78,9 +78,9 @@ def test_the_cache_keeps_common_terms_within_its_size(monkeypatch, generation):
     monkeypatch.setattr("search.scoring.CACHE_FROM", 1)
     searcher, cache = generation.searcher(), ScoringCache(mib=0)
     evaluate(searcher, compile_query("Rusland", generation.facets.langs, load_gazetteer()).query, cache)
-    assert cache._bytes == 0 and not cache._terms  # nothing stays when there is no room
+    assert cache._terms.total == 0 and not len(cache._terms)  # nothing stays when there is no room
     roomy = ScoringCache()
     ids, scores = np.arange(CACHE_FROM), np.ones(CACHE_FROM)
     roomy.keep(("segment", "field", b"term"), ids, scores)
     assert roomy.term(("segment", "field", b"term"))[0] is ids and not ids.flags.writeable
-    assert roomy._bytes == ids.nbytes + scores.nbytes
+    assert roomy._terms.total == ids.nbytes + scores.nbytes
