@@ -11,6 +11,7 @@ import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stopwords_for_language
 
+from index.compounds import CompoundPartsFilter, splitter
 from index.language import LANGUAGES
 
 # Words are runs of letters and digits; a dot or comma inside a number keeps it whole (30.000, 2,5).
@@ -83,6 +84,13 @@ def analyzer(code: str, stem: bool = True):
     return chain
 
 
+@lru_cache(maxsize=None)
+def parts_analyzer(code: str):
+    """The stemmed parts of each compound of a Danish or German text (index.compounds)."""
+    info = LANGUAGES[code]
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=stopwords_for_language(code)) | CompoundPartsFilter(code) | SnowballStemFilter(info.snowball)
+
+
 def stem_terms(code: str, text: str) -> list[str]:
     """The index terms `text` yields in language `code`, in order (stop words dropped)."""
     return [t.text for t in analyzer(code)(text)]
@@ -124,8 +132,9 @@ def _stem_pattern(code: str, stem: str) -> str:
 
 
 def matching_spans(code: str, text: str, stems: set[str]) -> list[tuple[int, int, str]]:
-    """The spans of term_spans(code, text) whose term is in `stems`. For Danish and German only the
-    runs of non-space characters that hold a stem's letters (a regex scan) are analysed."""
+    """The spans of term_spans(code, text) whose term is in `stems`, or (Danish, German) whose word
+    is a compound with a part in `stems`. For Danish and German only the runs of non-space
+    characters that hold a stem's letters (a regex scan) are analysed."""
     if code not in _STEM_LETTERS:
         return [span for span in term_spans(code, text) if span[2] in stems]
     found, done = [], 0
@@ -138,8 +147,15 @@ def matching_spans(code: str, text: str, stems: set[str]) -> list[tuple[int, int
             start -= 1
         end = _SPACE.search(text, hit.end())
         done = end.start() if end else len(text)
-        found += [span for span in term_spans(code, text, start, done) if span[2] in stems]
+        found += [(s, e, t) for s, e, t in term_spans(code, text, start, done) if t in stems or not stems.isdisjoint(part_stems(code, text[s:e].lower()))]
     return found
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def part_stems(code: str, word: str) -> frozenset[str]:
+    """The stems of a lower-cased compound's parts, as the parts field holds them."""
+    stem = _stemmer(LANGUAGES[code].snowball).stem
+    return frozenset(stem(part) for part in splitter(code).parts(word))
 
 
 @lru_cache(maxsize=1024)

@@ -33,7 +33,9 @@ from index.schema import (
     ID_FIELD,
     LANG_FIELD,
     actor_term,
+    compounding,
     make_schema,
+    parts_fields,
     text_field,
     title_field,
     words_field,
@@ -162,6 +164,9 @@ def index_fields(doc: CleanDocument) -> dict:
         "actor_mentions": [(m.id, m.count) for m in doc.actors],
         "removed": [(r.text, r.reason) for r in doc.removed],
     }
+    if compounding(doc.lang):
+        title_parts, text_parts = parts_fields(doc.lang)
+        fields[title_parts], fields[text_parts] = doc.title or "", doc.text
     if doc.date is not None:
         fields[DATE_FIELD] = str(doc.date)
     return fields

@@ -5,7 +5,8 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 
-from index.analysis import analyzer
+from index.analysis import analyzer, parts_analyzer
+from index.compounds import LINKS
 from index.language import LANGUAGES
 
 TITLE_BOOST = 2.0
@@ -39,8 +40,20 @@ def words_field(lang: str) -> str:
     return f"words_{lang}"
 
 
+def parts_fields(lang: str) -> tuple[str, str]:
+    """The title's and the text's compound parts, stemmed (index.compounds): which documents have
+    a word inside a longer one, and how often; no positions. Danish and German only."""
+    return f"title_parts_{lang}", f"text_parts_{lang}"
+
+
+def compounding(lang: str) -> bool:
+    """Whether `lang` has a parts field."""
+    return lang in LINKS
+
+
 def make_schema() -> Schema:
-    """Per-language title and text fields, each with that language's analyzer, plus facet fields."""
+    """Per-language title, text, words and (Danish, German) compound parts fields, each with that
+    language's analyzer, plus facet fields."""
     fields = {
         ID_FIELD: ID(unique=True, stored=True),
         LANG_FIELD: ID(stored=True),
@@ -54,4 +67,8 @@ def make_schema() -> Schema:
         fields[title_field(code)] = TEXT(analyzer=analyzer(code), field_boost=TITLE_BOOST, phrase=True)
         fields[text_field(code)] = TEXT(analyzer=analyzer(code), phrase=True)
         fields[words_field(code)] = FieldType(Existence(), analyzer(code, stem=False), scorable=False)
+        if compounding(code):
+            title_parts, text_parts = parts_fields(code)
+            fields[title_parts] = TEXT(analyzer=parts_analyzer(code), field_boost=TITLE_BOOST)
+            fields[text_parts] = TEXT(analyzer=parts_analyzer(code))
     return Schema(**fields)

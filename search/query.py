@@ -11,8 +11,9 @@ A document lives in one language's fields (`title_da`, `text_da` …), so a quer
 language with that language's analyzer and the per-language queries are ORed. A stop word of one
 language is ignored there only. A word, or a run of words, that names an actor (`Rusland`, `Putins`,
 `Kim Jong Un`) also matches documents that mention the actor, whatever their language; a word also
-matches, weighing less, the indexed compounds it heads or begins (search.compounds); a quoted
-phrase stays exact.
+matches, weighing less, the compounds it is part of (the parts fields, index.compounds), and a
+compound that no document has also matches by its words (search.compounds); a quoted word or phrase
+stays exact.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from whoosh import query as wq
 
 from index.actors import Gazetteer
 from index.analysis import stem_terms
-from index.schema import ACTOR_TERMS_FIELD, LANG_FIELD, actor_term, text_field, title_field
+from index.schema import ACTOR_TERMS_FIELD, LANG_FIELD, actor_term, compounding, parts_fields, text_field, title_field
 from search.compounds import PART_BOOST
 from search.errors import InvalidQuery
 
@@ -287,24 +288,31 @@ class Highlight:
     actors: set[str] = field(default_factory=set)
 
 
-Expand = Callable[[str, str], list[str]]  # (language, stem) -> the compounds it heads or begins
+Split = Callable[[str, str], list[str]]  # (language, word) -> the words of a compound no document has
 
 
-def _no_compounds(lang: str, stem: str) -> list[str]:
+def _no_split(lang: str, word: str) -> list[str]:
     return []
 
 
-def _text_query(lang: str, text: str, expand: Expand = _no_compounds) -> wq.Query | None:
-    """One word: its stem in the title and text, and (weighing less) the compounds it is part of;
-    several words: the phrase."""
+def _text_query(lang: str, text: str, split: Split | None = None) -> wq.Query | None:
+    """One word: its stem in the title and text; unless `split` is None (a quoted word), also,
+    weighing less, in the compounds it is part of, and a compound no document has by its words.
+    Several words: the phrase."""
     terms = stem_terms(lang, text)
     if not terms:
         return None
     fields = (title_field(lang), text_field(lang))
-    if len(terms) == 1:
-        compounds = [wq.Term(f, c, boost=PART_BOOST) for c in expand(lang, terms[0]) for f in fields]
-        return wq.Or([wq.Term(f, terms[0]) for f in fields] + compounds)
-    return wq.Or([wq.Phrase(f, terms) for f in fields])
+    if len(terms) > 1:
+        return wq.Or([wq.Phrase(f, terms) for f in fields])
+    alternatives = [wq.Term(f, terms[0]) for f in fields]
+    if split is not None and compounding(lang):
+        fields += parts_fields(lang)
+        alternatives += [wq.Term(f, terms[0], boost=PART_BOOST) for f in parts_fields(lang)]
+        words = [stem for word in split(lang, text) for stem in stem_terms(lang, word)]
+        if words:
+            alternatives.append(wq.And([wq.Or([wq.Term(f, w) for f in fields]) for w in words], boost=PART_BOOST))
+    return wq.Or(alternatives)
 
 
 def _with_actor(q: wq.Query | None, lang: str, actor: str | None) -> wq.Query | None:
@@ -314,25 +322,25 @@ def _with_actor(q: wq.Query | None, lang: str, actor: str | None) -> wq.Query | 
     return actor_q if q is None else wq.Or([q, actor_q])
 
 
-def _compile(node: Node, lang: str, expand: Expand) -> wq.Query | None:
+def _compile(node: Node, lang: str, split: Split) -> wq.Query | None:
     """The Whoosh query for `node` in one language; None: ignored here (only stop words)."""
     if isinstance(node, Word):
         if node.prefix:
             prefix = node.text.lower()
             return wq.Or([wq.Prefix(title_field(lang), prefix), wq.Prefix(text_field(lang), prefix)])
-        return _with_actor(_text_query(lang, node.text, expand), lang, node.actor)
+        return _with_actor(_text_query(lang, node.text, split), lang, node.actor)
     if isinstance(node, Phrase):
         return _text_query(lang, node.text)
     if isinstance(node, Group):
         return _with_actor(_text_query(lang, " ".join(w.text for w in node.words)), lang, node.actor)
     if isinstance(node, Or):
-        parts = [p for p in (_compile(n, lang, expand) for n in node.nodes) if p is not None]
+        parts = [p for p in (_compile(n, lang, split) for n in node.nodes) if p is not None]
         return _join(wq.Or, parts)
     if isinstance(node, Not):
-        inner = _compile(node.node, lang, expand)
+        inner = _compile(node.node, lang, split)
         return wq.Not(inner) if inner is not None else None
     if isinstance(node, And):
-        parts = [p for p in (_compile(n, lang, expand) for n in node.nodes) if p is not None]
+        parts = [p for p in (_compile(n, lang, split) for n in node.nodes) if p is not None]
         positive = [p for p in parts if not isinstance(p, wq.Not)]
         negative = [p.query for p in parts if isinstance(p, wq.Not)]
         if not positive and not any(isinstance(n, Not) for n in node.nodes):
@@ -345,12 +353,12 @@ def _compile(node: Node, lang: str, expand: Expand) -> wq.Query | None:
     raise TypeError(node)
 
 
-def _collect(node: Node, highlight: Highlight, langs: list[str], expand: Expand, negated: bool = False) -> None:
+def _collect(node: Node, highlight: Highlight, langs: list[str], split: Split, negated: bool = False) -> None:
     if isinstance(node, Not):
-        _collect(node.node, highlight, langs, expand, True)
+        _collect(node.node, highlight, langs, split, True)
     elif isinstance(node, (And, Or)):
         for n in node.nodes:
-            _collect(n, highlight, langs, expand, negated)
+            _collect(n, highlight, langs, split, negated)
     elif not negated:
         if isinstance(node, Word) and node.prefix:
             highlight.prefixes.add(node.text.lower())
@@ -360,7 +368,7 @@ def _collect(node: Node, highlight: Highlight, langs: list[str], expand: Expand,
             stems = stem_terms(lang, text)
             highlight.stems.setdefault(lang, set()).update(stems)
             if isinstance(node, Word) and len(stems) == 1:
-                highlight.stems[lang].update(expand(lang, stems[0]))
+                highlight.stems[lang].update(stem for word in split(lang, text) for stem in stem_terms(lang, word))
         actor = getattr(node, "actor", None)
         if actor:
             highlight.actors.add(actor)
@@ -386,16 +394,16 @@ def related_query(lang: str, words: list[tuple[str, float]], actors: list[str], 
     return CompiledQuery(_join(wq.Or, text + mentions) or wq.NullQuery, highlight)
 
 
-def compile_query(text: str, langs: list[str], gazetteer: Gazetteer, compounds: Expand = _no_compounds) -> CompiledQuery:
+def compile_query(text: str, langs: list[str], gazetteer: Gazetteer, compounds: Split = _no_split) -> CompiledQuery:
     """Compile user query text for documents in `langs` (the languages present in the index);
-    `compounds` gives the compounds a word is part of (see search.compounds)."""
-    expand = lru_cache(maxsize=None)(compounds)  # asked once for the query, once for the snippets
+    `compounds` splits a compound no document has into its words (see search.compounds)."""
+    split = lru_cache(maxsize=None)(compounds)  # asked once for the query, once for the snippets
     tree = mark_actors(parse(text), gazetteer)
     if isinstance(tree, Not):
         tree = And([tree])  # every document but those
     highlight = Highlight()
     if tree is None:
         return CompiledQuery(None, highlight)
-    _collect(tree, highlight, langs, expand)
-    branches = [q for q in (_compile(tree, lang, expand) for lang in langs) if q is not None]
+    _collect(tree, highlight, langs, split)
+    branches = [q for q in (_compile(tree, lang, split) for lang in langs) if q is not None]
     return CompiledQuery(_join(wq.Or, branches) or wq.NullQuery, highlight)

@@ -255,7 +255,7 @@ class SearchService:
 
     def _search(self, gen: Generation, req: SearchRequest, window: DateRange, sort: str) -> dict:
         searcher = gen.searcher()
-        compiled = compile_query(req.q, gen.facets.langs, self.gazetteer, gen.compounds.expand)
+        compiled = compile_query(req.q, gen.facets.langs, self.gazetteer, gen.compounds.split)
         if not compiled.ranked:
             sort = "oldest" if sort == "oldest" else "newest"  # nothing to rank by (`-Iran`)
         found = _Selection(gen, compiled.query, req, window)
@@ -284,7 +284,7 @@ class SearchService:
         }
         if compiled.query is not None and len(found.matching) < SUGGEST_BELOW:
             def count(text: str) -> int:
-                query = compile_query(text, gen.facets.langs, self.gazetteer, gen.compounds.expand).query
+                query = compile_query(text, gen.facets.langs, self.gazetteer, gen.compounds.split).query
                 return len(_Selection(gen, query, req, window).matching)
 
             better = suggest(req.q, searcher.reader(), gen.facets.langs, self.gazetteer, count)

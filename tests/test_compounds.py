@@ -1,8 +1,13 @@
-"""Compounds from the index's own vocabulary: what a word finds inside longer words, and what not."""
+"""Compounds: how words are split, what a word finds inside longer words (and what not), and a
+compound no article has found by its words."""
+
+import pickle
 
 import pytest
 
+from index.analysis import parts_analyzer
 from index.build import build
+from index.compounds import Splitter
 from search import SearchRequest, SearchService
 
 ARTICLES = {
@@ -13,6 +18,8 @@ ARTICLES = {
     "de/partnerschaft.txt": "date 2024-03-05\nDie Partnerschaft zwischen Berlin und Warschau soll nach dem Treffen enger werden.",
     "de/verteidigung.txt": "date 2024-03-06\nDie neue Verteidigungspartnerschaft mit Norwegen umfasst gemeinsame Übungen in der Arktis.",
     "de/sicherheit.txt": "date 2024-03-07\nEine Sicherheitspartnerschaft mit Kanada wurde am Rande des Gipfels in Brüssel vereinbart.",
+    "de/garantien.txt": "date 2024-03-08\nOhne Garantien für ihre Sicherheit will die Regierung in Kyjiw keinem Waffenstillstand zustimmen.",
+    "de/garantie.txt": "date 2024-03-09\nEine Garantie der Verbündeten gilt in Kyjiw als Voraussetzung für jede Verhandlung.",
 }
 
 
@@ -49,9 +56,64 @@ def test_the_compound_itself_finds_only_itself_and_its_snippet_marks_it(service)
     assert "<mark>kamikazedroner</mark>" in next(h for h in hits if h["id"] == "da/kamikaze")["snippet"]
 
 
-def test_the_vocabulary_is_the_generations(service):
+def test_a_compound_no_article_has_finds_the_articles_with_its_words(service):
+    found = ids(service, "Sicherheitsgarantien")
+    assert found == ["de/garantien"]  # both words; `de/garantie` has one of them only
+    snippet = service.search(SearchRequest(q="Sicherheitsgarantien", collapse=False))["hits"][0]["snippet"]
+    assert "<mark>Garantien</mark>" in snippet and "<mark>Sicherheit</mark>" in snippet
+
+
+def test_a_quoted_word_finds_only_itself(service):
+    assert ids(service, '"droner"') == ["da/droner"]
+    assert ids(service, '"Sicherheitsgarantien"') == []
+
+
+def test_the_query_side_knows_the_generations_words(service):
     service.refresh(force=True)
-    generation = service._generation
-    assert generation.compounds.expand("de", "partnerschaft") == ["sicherheitspartnerschaft", "verteidigungspartnerschaft"]
-    assert generation.compounds.expand("da", "dron") == ["droneangreb", "kamikazedron"]
-    assert generation.compounds.expand("en", "dron") == []  # only Danish and German compound
+    compounds = service._generation.compounds
+    assert compounds.split("de", "Sicherheitsgarantien") == ["sicherheit", "garantien"]
+    assert compounds.split("de", "Verteidigungspartnerschaft") == []  # an article has it: no need
+    assert compounds.split("da", "xqzdroner") == []  # `xqz` is no word, and too short for one
+    assert compounds.split("en", "warships") == []  # only Danish and German compound
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "words"),
+    [
+        ("da", "kamikazedroner", ("kamikaze", "droner")),  # a first part in no list, before a long head
+        ("da", "forsvarsminister", ("forsvar", "minister")),  # linking -s-
+        ("da", "våbenhvile", ("våben", "hvile")),
+        ("de", "verteidigungspartnerschaft", ("verteidigung", "partnerschaft")),
+        ("de", "friedensverhandlungen", ("frieden", "verhandlungen")),
+        ("de", "bundesverteidigungsministerium", ("bund", "verteidigung", "ministerium")),  # -es-, three words
+        ("de", "drohnenangriff", ("drohnen", "angriff")),
+    ],
+)
+def test_compounds_split_into_their_words(lang, word, words):
+    assert Splitter(lang).words(word) == words
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("da", "regeringen"),  # not regerin + gen: three letters are too short for a word
+        ("da", "forhandlingerne"),  # an ending is no head: the stem ends before it
+        ("de", "sanktionen"),  # Sankt + Ionen are rarer than the word
+        ("de", "regierung"),
+        ("de", "unternehmen"),  # a stop word is no part
+        ("de", "ukraine"),
+    ],
+)
+def test_common_words_and_inflections_are_no_compounds(lang, word):
+    assert Splitter(lang).words(word) == ()
+
+
+def test_words_known_to_the_corpus_are_parts_too():
+    assert Splitter("de").words("irgcführung") == ()  # `irgc` is in no list, and short
+    assert Splitter("de", frozenset({"irgc"})).words("irgcführung") == ("irgc", "führung")
+
+
+def test_the_parts_field_holds_the_stems_of_every_part_and_pickles():
+    terms = [t.text for t in parts_analyzer("de")("Die Verteidigungspartnerschaft und der Frieden")]
+    assert terms == ["verteid", "partnerschaft", "partn", "schaft"]  # `Frieden` is no compound
+    assert pickle.loads(pickle.dumps(parts_analyzer("da"))) == parts_analyzer("da")
