@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 CORPUS_DIR ?= data/sample
 INDEX_DIR ?= var/index
 
-.PHONY: install index serve test test-fast bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser index serve test test-fast bench clean
 
 install: $(VENV)/.installed
 
@@ -20,8 +22,11 @@ index: install
 serve: index
 	NEWSFACET_INDEX_DIR=$(INDEX_DIR) $(BIN)/newsfacet-serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+browser:  # Debian's Chromium, for the search page's browser tests (tests/test_page.py)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"

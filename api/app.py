@@ -1,18 +1,23 @@
-"""create_app(): the FastAPI application — lifespan opens the index, routers, error handlers."""
+"""create_app(): the FastAPI application — lifespan opens the index, routers, error handlers, and
+the search page at `/` (api/static/)."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.routes import actors, admin, documents, health, search, stats
 from search import ReindexJobs, SearchService, Settings
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,8 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
 
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
     @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    def page() -> FileResponse:
+        """The search page; its state is in the query string, which the page reads itself."""
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     return app

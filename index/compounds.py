@@ -153,6 +153,12 @@ def _stemmer(lang: str):
     return snowballstemmer.stemmer(LANGUAGES[lang].snowball).stemWord
 
 
+def load() -> None:
+    """Read the word lists now (a build does before it forks its workers)."""
+    for lang in LINKS:
+        splitter(lang)
+
+
 @lru_cache(maxsize=None)
 def splitter(lang: str) -> Splitter:
     """The build's splitter of `lang` (the word list alone)."""

@@ -16,7 +16,7 @@ import numpy as np
 
 SHINGLE = 4  # words
 HASHES = 128
-BANDS = 64  # of 2 rows: a pair at SIMILARITY shares a band with p = 1 - (1 - 0.3**2)**64 = 0.998
+BANDS = HASHES // 2  # of 2 rows: a pair at SIMILARITY shares a band with p = 1 - (1 - 0.3**2)**64 = 0.998
 SIMILARITY = 0.3  # of 4-word shingles: an edited copy of a story; different articles on one event share < 0.2
 MAX_BUCKET = 50  # documents sharing one band value beyond this are compared along a chain, not all pairs
 _WORD = re.compile(r"\w+")
@@ -38,11 +38,10 @@ def groups(ids: list[str], signatures: np.ndarray) -> list[list[str]]:
     """Groups of two or more near-duplicate documents (each sorted, the groups by first id)."""
     if len(ids) < 2:
         return []
-    rows = HASHES // BANDS
     left, right = [], []
+    bands = np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64)  # a band's two rows: one 64-bit key
     for band in range(BANDS):
-        block = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        keys = bands[:, band]
         order = np.argsort(keys, kind="stable")
         same = keys[order][1:] == keys[order][:-1]
         for start, end in _runs(same):

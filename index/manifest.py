@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -96,17 +96,17 @@ def save(generation: Path, manifest: Manifest) -> None:
         repeated=np.array(sorted(manifest.repeated), dtype=np.int64),
         minhash=signatures(manifest),
     )
-    files = {  # the arrays are in LINES: asdict would deep-copy every one only to drop it
-        rel: {k: v for k, v in asdict(replace(record, lines=[], docs=[])).items() if k != "lines"}
-        | {"raw": len(record.lines), "docs": [_summary_fields(d) for d in record.docs]}
+    files = {  # the arrays are in LINES
+        rel: {name: getattr(record, name) for name in _RECORD_FIELDS}
+        | {"raw": len(record.lines), "docs": [{name: getattr(d, name) for name in _SUMMARY_FIELDS} for d in record.docs]}
         for rel, record in manifest.files.items()
     }
     store.write_atomic(generation / CORPUS, json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False))
 
 
-def _summary_fields(doc: DocSummary) -> dict:
-    """A document's summary as corpus.json keeps it: its signature is in LINES."""
-    return {f.name: getattr(doc, f.name) for f in fields(DocSummary) if f.name != "minhash"}
+# What corpus.json keeps of a record and of a document summary: the rest is in LINES.
+_RECORD_FIELDS = tuple(f.name for f in fields(FileRecord) if f.name not in ("docs", "lines"))
+_SUMMARY_FIELDS = tuple(f.name for f in fields(DocSummary) if f.name != "minhash")
 
 
 def signatures(manifest: Manifest) -> np.ndarray:

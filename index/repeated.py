@@ -116,6 +116,8 @@ class LineCounter:
         threshold = max(MIN_ARTICLES, math.ceil(ARTICLE_SHARE * self.documents))
         lines = np.frombuffer(self._short, dtype=np.int64)
         articles = self.signatures()[np.frombuffer(self._short_doc, dtype=np.int64)]
-        pairs = np.unique(np.stack([lines, articles]), axis=1)
-        distinct, counts = np.unique(pairs[0], return_counts=True)
+        order = np.lexsort((articles, lines))
+        lines, articles = lines[order], articles[order]
+        first = np.r_[True, (lines[1:] != lines[:-1]) | (articles[1:] != articles[:-1])]  # each (line, article) once
+        distinct, counts = np.unique(lines[first], return_counts=True)
         return RepeatedLines(frozenset(distinct[counts >= threshold].tolist()), threshold)

@@ -109,6 +109,16 @@ class Server:
 
 
 @pytest.fixture(scope="session")
+def sample_server(tmp_path_factory) -> Server:
+    """The service on the bundled sample corpus, as `make serve` runs it (read only: tests share it)."""
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    build(SAMPLE_CORPUS, index_dir)
+    srv = Server(index_dir)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
 def server(fixture_index) -> Server:
     srv = Server(fixture_index)
     yield srv

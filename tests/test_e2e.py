@@ -8,22 +8,13 @@ import time
 
 import httpx
 import pytest
-from conftest import REPO, SAMPLE_CORPUS, Server
+from conftest import REPO, Server
 from facet_oracle import expected_facets, facet_counts
 
 from index import cli
 from index.build import build
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def sample_server(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("sample") / "index"
-    build(SAMPLE_CORPUS, index_dir)
-    srv = Server(index_dir)
-    yield srv
-    srv.stop()
 
 
 def test_sample_corpus_answers_iran_with_hits_and_all_facets(sample_server):
