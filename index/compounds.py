@@ -28,6 +28,7 @@ import wordfreq
 from whoosh.analysis import Filter
 from whoosh.lang import stopwords_for_language
 
+from index import cache
 from index.language import LANGUAGES
 
 LINKS = {"da": ("", "s", "e"), "de": ("", "s", "es", "n", "en", "e", "er", "ens")}
@@ -131,22 +132,28 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-@lru_cache(maxsize=None)
 def word_list(lang: str) -> dict[str, float]:
     """wordfreq's words of `lang` with a Zipf frequency of WORD_ZIPF or more, and that frequency."""
-    words = wordfreq.get_frequency_dict(lang)
-    return {w: zipf for w, f in words.items() if (zipf := math.log10(f) + 9) >= WORD_ZIPF and w.isalpha()}
+    return _lists(lang)[0]
+
+
+def stem_list(lang: str) -> dict[str, float]:
+    """The stems of word_list(lang), each with the highest frequency of a word that has it."""
+    return _lists(lang)[1]
 
 
 @lru_cache(maxsize=None)
-def stem_list(lang: str) -> dict[str, float]:
-    """The stems of word_list(lang), each with the highest frequency of a word that has it."""
-    stems: dict[str, float] = {}
-    stem = _stemmer(lang)
-    for word, zipf in word_list(lang).items():
-        key = stem(word)
-        stems[key] = max(zipf, stems.get(key, 0.0))
-    return stems
+def _lists(lang: str) -> tuple[dict[str, float], dict[str, float]]:
+    def derive() -> tuple[dict[str, float], dict[str, float]]:
+        words = {w: zipf for w, f in wordfreq.get_frequency_dict(lang).items() if (zipf := math.log10(f) + 9) >= WORD_ZIPF and w.isalpha()}
+        stems: dict[str, float] = {}
+        stem = _stemmer(lang)
+        for word, zipf in words.items():
+            key = stem(word)
+            stems[key] = max(zipf, stems.get(key, 0.0))
+        return words, stems
+
+    return cache.cached(f"compound-words-{lang}", __file__, derive)
 
 
 def _stemmer(lang: str):

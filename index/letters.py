@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import wordfreq
 
+from index import cache
+
 LANGUAGES = ("da", "de", "en", "nb", "sv", "nl")  # the languages we identify: first, and fuller lists
 QUOTED_LANGUAGES = ("fr", "es", "it", "pt", "pl", "cs", "fi", "hu", "is", "tr")  # quoted in the news
 VOCABULARY_WORDS = 50_000  # most frequent words per language used as its vocabulary
@@ -84,8 +86,10 @@ def load() -> None:
 
 @lru_cache(maxsize=1)
 def _languages() -> tuple[_Language, ...]:
-    return tuple(_Language(code, VOCABULARY_WORDS) for code in LANGUAGES) + tuple(
-        _Language(code, QUOTED_VOCABULARY_WORDS) for code in QUOTED_LANGUAGES
+    return cache.cached(
+        "letters",
+        __file__,
+        lambda: tuple(_Language(code, VOCABULARY_WORDS) for code in LANGUAGES) + tuple(_Language(code, QUOTED_VOCABULARY_WORDS) for code in QUOTED_LANGUAGES),
     )
 
 
