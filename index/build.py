@@ -252,15 +252,29 @@ class _Build:
     def run(self, live: Path | None, progress: Progress | None) -> None:
         with _gc_paused():
             self._plan()
+        gc.freeze()  # the manifests: no garbage, and too many objects for every collection to walk
+        try:
             repeated = self._count_lines()
             self.report.repeated_lines = len(repeated)
             self._reclean(repeated)
+            self._write(live, repeated, progress)
+        finally:
+            gc.unfreeze()
+        with _gc_paused():
+            kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
+            manifest.save(self.generation, kept)
+            ids = [doc.id for record in self.files.values() for doc in record.docs]
+            found = duplicates.groups(ids, manifest.signatures(kept))
+            store.write_duplicates(self.generation, found)
+            self.report.near_duplicates = sum(len(g) for g in found)
+            self._summarise()
+
+    def _write(self, live: Path | None, repeated: RepeatedLines, progress: Progress | None) -> None:
         global _forking_workers
         _forking_workers = self._parallel()
         if _forking_workers:  # loaded once here, the workers share them; else each loads its own
             compounds.load()
             letters.load()
-        gc.freeze()  # the manifests: no garbage, and too many objects for every collection to walk
         try:
             writer = self._writer(live)
             try:
@@ -271,15 +285,6 @@ class _Build:
             writer.commit()
         finally:
             _forking_workers = False
-            gc.unfreeze()
-        with _gc_paused():
-            kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
-            manifest.save(self.generation, kept)
-            ids = [doc.id for record in self.files.values() for doc in record.docs]
-            found = duplicates.groups(ids, manifest.signatures(kept))
-            store.write_duplicates(self.generation, found)
-            self.report.near_duplicates = sum(len(g) for g in found)
-            self._summarise()
 
     def _plan(self) -> None:
         """Every corpus file; a record for each, carried over when unchanged, else to be read."""

@@ -21,6 +21,7 @@ incremental build; the query side adds the corpus's own words.
 from __future__ import annotations
 
 import math
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -36,7 +37,9 @@ MIN_PART = 4  # letters of a part
 LONG_PART = 6
 SPLIT_MARGIN = 0.3
 WORD_ZIPF = 2.5  # log10 of a word's frequency per billion words
-CACHE_SIZE = 200_000
+MAX_WORD = 60  # letters: longer tokens are no words (a URL's remains, a run of one letter)
+CACHE_SIZE = 200_000  # words, parts and splits remembered, in all
+_UNKNOWN = object()
 Split = tuple[list[float], tuple[str, ...]]  # the Zipf frequencies of the words a split is made of, the words
 
 
@@ -49,7 +52,7 @@ class Splitter:
         self._zipf, self._stem_zipf = word_list(lang), stem_list(lang)
         self._known = known
         self._stops = frozenset(stopwords_for_language(lang))
-        self._stem = _stemmer(lang)
+        self._stemmer = threading.local()  # a Snowball stemmer is for one thread
         self._words: dict[str, tuple[str, ...]] = {}
         self._parts: dict[str, tuple[str, ...]] = {}
         self._splits: dict[str, Split | None] = {}
@@ -59,11 +62,9 @@ class Splitter:
         -> verteidigung, partnerschaft); () when `word` is no compound."""
         found = self._words.get(word)
         if found is None:
-            if len(self._words) >= CACHE_SIZE:
-                self._words.clear()
-                self._parts.clear()
-                self._splits.clear()
-            best = self._split(word)
+            if len(self._words) + len(self._parts) + len(self._splits) >= CACHE_SIZE:  # a thread may clear
+                self._words, self._parts, self._splits = {}, {}, {}  # while another reads the old ones
+            best = self._split(word) if len(word) <= MAX_WORD else None
             found = best[1] if best and _mean(best[0]) + SPLIT_MARGIN >= self._zipf.get(word, 0.0) else ()
             self._words[word] = found
         return found
@@ -95,10 +96,17 @@ class Splitter:
             zipf = self._stem_zipf.get(self._stem(word))
         return WORD_ZIPF if zipf is None and word in self._known else zipf
 
+    def _stem(self, word: str) -> str:
+        stem = getattr(self._stemmer, "stem", None)
+        if stem is None:
+            stem = self._stemmer.stem = _stemmer(self.lang)
+        return stem(word)
+
     def _split(self, word: str) -> Split | None:
         """The split whose words are most common; None when there is none."""
-        if word in self._splits:
-            return self._splits[word]
+        best = self._splits.get(word, _UNKNOWN)
+        if best is not _UNKNOWN:
+            return best
         best = None
         if len(word) >= 2 * MIN_PART and word.isalpha():
             stem = len(self._stem(word))

@@ -14,6 +14,7 @@ file again; see `index.build`.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -28,6 +29,9 @@ CORPUS = "corpus.json"
 LINES = "lines.npz"
 FILES = (CORPUS, LINES)
 _PACKAGE = Path(__file__).parent
+PIPELINE_LIBRARIES = (
+    "whoosh-reloaded", "snowballstemmer", "PyStemmer", "wordfreq", "lingua-language-detector", "pyahocorasick", "trafilatura", "lxml",
+)
 
 
 @dataclass
@@ -64,8 +68,11 @@ class Manifest:
 
 def fingerprint(actors_file: str | None) -> str:
     """A hash of everything that decides what a file becomes in the index: the code, rules and data
-    of the `index` package and the user's actors file."""
+    of the `index` package, the versions of the libraries it reads and analyses with, and the
+    user's actors file."""
     digest = hashlib.sha256()
+    for library in PIPELINE_LIBRARIES:
+        digest.update(f"{library} {importlib.metadata.version(library)}\0".encode())
     paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts)
     for path in paths:  # named relative to the package: a checkout moved elsewhere builds on
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

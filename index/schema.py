@@ -69,6 +69,6 @@ def make_schema() -> Schema:
         fields[words_field(code)] = FieldType(Existence(), analyzer(code, stem=False), scorable=False)
         if compounding(code):
             title_parts, text_parts = parts_fields(code)
-            fields[title_parts] = TEXT(analyzer=parts_analyzer(code), field_boost=TITLE_BOOST)
-            fields[text_parts] = TEXT(analyzer=parts_analyzer(code))
+            fields[title_parts] = TEXT(analyzer=parts_analyzer(code), field_boost=TITLE_BOOST, phrase=False)
+            fields[text_parts] = TEXT(analyzer=parts_analyzer(code), phrase=False)
     return Schema(**fields)

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         1, ge=1, le=64,
         description="requests one server process works on at once; Python runs one at a time anyway, more threads only contend for it",
     )
+    cache_dir: Path | None = Field(
+        None, description="where word data derived from wordfreq is kept between runs (index.cache); unset: newsfacet in XDG_CACHE_HOME or ~/.cache"
+    )
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
 
@@ -36,7 +39,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("actors_file", "admin_token", mode="before")
+    @field_validator("actors_file", "admin_token", "cache_dir", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None

@@ -27,6 +27,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NEWSFACET_CACHE_DIR", str(REPO / "var" / "cache"))  # not the user's own cache folder
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 EVAL = SHARED / "eval"

@@ -117,3 +117,7 @@ def test_the_parts_field_holds_the_stems_of_every_part_and_pickles():
     terms = [t.text for t in parts_analyzer("de")("Die Verteidigungspartnerschaft und der Frieden")]
     assert terms == ["verteid", "partnerschaft", "partn", "schaft"]  # `Frieden` is no compound
     assert pickle.loads(pickle.dumps(parts_analyzer("da"))) == parts_analyzer("da")
+
+
+def test_a_token_too_long_for_a_word_is_no_compound():
+    assert Splitter("de").words("krieg" * 500) == ()  # no recursion to the limit, no quadratic time

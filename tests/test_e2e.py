@@ -161,7 +161,9 @@ def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
         for w in workers:
             w.join()
     try:
-        health = srv.client.get("/health").json()
+        deadline = time.monotonic() + 2  # the server looks for a new generation every second
+        while (health := srv.client.get("/health").json())["generation"] != seen[-1] and time.monotonic() < deadline:
+            time.sleep(0.05)
         total = srv.client.get("/search", params={"q": "Nordkorea"}).json()["total"]
     finally:
         srv.stop()

@@ -120,7 +120,7 @@ def test_rollback_makes_the_previous_generation_live_and_a_build_goes_on_from_it
 def test_a_build_killed_mid_way_leaves_the_live_generation_serving_and_the_next_build_succeeds(corpus, tmp_path):
     index_dir = tmp_path / "index"
     live = build(corpus, index_dir).generation
-    for n in range(PARALLEL_FROM + 100):  # a parallel build (cleaning workers, Whoosh sub-writers)
+    for n in range(3 * PARALLEL_FROM):  # a parallel build (cleaning workers, Whoosh sub-writers), seconds long
         (corpus / f"more/{n // 100}").mkdir(parents=True, exist_ok=True)
         (corpus / f"more/{n // 100}/{n}.txt").write_text(article(n), encoding="utf-8")
     proc = subprocess.Popen(
@@ -150,5 +150,5 @@ def test_a_build_killed_mid_way_leaves_the_live_generation_serving_and_the_next_
         except store.BuildLocked:
             assert time.monotonic() < deadline, "the killed build's worker processes still hold the lock"
             time.sleep(0.2)
-    assert report.documents == 16 + PARALLEL_FROM + 100
+    assert report.documents == 16 + 3 * PARALLEL_FROM
     assert not any(p.exists() for p in leftovers)

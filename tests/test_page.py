@@ -150,9 +150,9 @@ def test_a_search_session_from_query_to_document_and_back(page, sample_server):
     assert page.locator("#doc-actors .count").all_inner_texts() == [f"{a['mentions']} mention{'s' * (a['mentions'] != 1)}" for a in doc["actors"]]
     assert doc["removed"], "a sample article with nothing stripped would not show the toggle working"
     toggle = page.locator("#toggle-removed")
-    assert toggle.get_attribute("aria-pressed") == "false" and page.locator("#doc-removed").is_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false" and page.locator("#doc-removed").is_hidden()
     toggle.click()
-    sync_api.expect(toggle).to_have_attribute("aria-pressed", "true")
+    sync_api.expect(toggle).to_have_attribute("aria-expanded", "true")
     page.wait_for_url(re.compile(r"removed=1"))
     reasons = page.locator("#removed-list .reason").all_inner_texts()
     texts = page.locator("#removed-list .removed-text").all_inner_texts()
@@ -228,6 +228,10 @@ def test_the_keyboard_reaches_everything(page, sample_server):
     page.locator("#lang-values input[value=da]").focus()
     page.keyboard.press("Space")
     page.wait_for_url(re.compile("lang=da"))
+    check_against_api(page, sample_server)
+    sync_api.expect(page.locator("#lang-values input[value=da]")).to_be_focused()  # drawn again, still in place
+    page.keyboard.press("Tab")  # on to the next language
+    sync_api.expect(page.locator("#lang-values input[value=de]")).to_be_focused()
     first_bar = page.locator("#histogram .bar").first
     first_bar.focus()
     page.keyboard.press("Enter")
@@ -235,9 +239,21 @@ def test_the_keyboard_reaches_everything(page, sample_server):
     check_against_api(page, sample_server)
 
 
-def test_a_phone_sees_the_whole_page(browser, sample_server):
+@pytest.fixture
+def phone(browser, sample_server):
+    """A page at a phone's width, failing the test on console errors as `page` does."""
     context = browser.new_context(base_url=sample_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    yield page
+    context.close()
+    assert problems == []
+
+
+def test_a_phone_sees_the_whole_page(phone):
+    page = phone
     page.goto("/?q=Iran")
     wait_for_results(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -245,7 +261,6 @@ def test_a_phone_sees_the_whole_page(browser, sample_server):
     page.locator("#filters summary").click()
     sync_api.expect(page.locator("#lang-values")).to_be_visible()
     screenshot(page, "phone")
-    context.close()
 
 
 def test_the_page_is_served_with_its_security_headers(sample_server):

@@ -57,9 +57,14 @@ function searchParams(state) {
 // -- talking to the API -------------------------------------------------------------------------
 
 async function api(path) {
-  const response = await fetch(path, { signal: pending?.signal, headers: { Accept: "application/json" } });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
+  const signal = pending?.signal;
+  const response = await fetch(path, { signal, headers: { Accept: "application/json" } });
+  const body = await response.json().catch((error) => {
+    if (signal?.aborted) throw error; // a newer render took over
+    return null;
+  });
+  if (signal?.aborted) throw new DOMException("superseded", "AbortError");
+  if (!response.ok || body === null) {
     const message = body?.error?.message ?? `the server answered ${response.status}`;
     throw Object.assign(new Error(message), { status: response.status });
   }
@@ -67,7 +72,9 @@ async function api(path) {
 }
 
 function docPath(id) {
-  return "/documents/" + id.split("/").map(encodeURIComponent).join("/");
+  const segments = id.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) throw Object.assign(new Error("no such article"), { status: 404 });
+  return "/documents/" + segments.map(encodeURIComponent).join("/");
 }
 
 // -- small DOM helpers --------------------------------------------------------------------------
@@ -253,10 +260,12 @@ function renderDateFacet(values, state) {
   const undated = values.find((v) => v.value === "undated");
   const most = Math.max(1, ...bars.map((b) => b.count));
   const counted = new Set(bars.map((b) => b.value));
-  const gaps = bars.length ? periodsBetween(bars[0].value, bars.at(-1).value, interval).filter((p) => !counted.has(p)) : [];
+  const exact = bars.filter((b) => SHAPES[interval].test(b.value)); // a date known only to the year stays a bar of its own
+  const gaps = exact.length ? periodsBetween(exact[0].value, exact.at(-1).value, interval).filter((p) => !counted.has(p)) : [];
   const slots = [...bars, ...gaps.map((value) => ({ value, gap: true }))].sort((a, b) => a.value.localeCompare(b.value));
   $("histogram").replaceChildren(...slots.map((bar) => bar.gap ? el("span", { class: "gap", title: `${bar.value}: none` }) : el("button", {
     type: "button",
+    id: `bar-${bar.value}`,
     class: "bar",
     title: `${bar.label}: ${number.format(bar.count)}`,
     "aria-label": `${bar.label}: ${number.format(bar.count)} ${bar.count === 1 ? "article" : "articles"}`,
@@ -275,8 +284,10 @@ function renderDateFacet(values, state) {
 /** Every period from `first` to `last` (as the API names them), so that time without articles shows
  * as a gap; [] for more than MAX_DAYS days. */
 const MAX_DAYS = 120;
+const SHAPES = { year: /^\d{4}$/, month: /^\d{4}-\d{2}$/, day: /^\d{4}-\d{2}-\d{2}$/ };
 function periodsBetween(first, last, interval) {
   const out = [];
+  if (!SHAPES[interval].test(first) || !SHAPES[interval].test(last)) return out;
   if (interval === "year") {
     for (let y = +first; y <= +last; y++) out.push(String(y));
   } else if (interval === "month") {
@@ -349,8 +360,9 @@ function setUpAutocomplete() {
     if (!text) { close(); return; }
     try {
       const response = await fetch(`/actors?${new URLSearchParams({ q: text, limit: "8" })}`);
-      if (!response.ok || input.value.trim() !== text) return;
-      options = (await response.json()).actors;
+      const found = response.ok ? (await response.json()).actors : null;
+      if (!Array.isArray(found) || input.value.trim() !== text || document.activeElement !== input) return; // a later keystroke asks again
+      options = found;
     } catch {
       return; // the list stays as it was; the next keystroke asks again
     }
@@ -390,6 +402,7 @@ function setUpAutocomplete() {
 async function renderDocument(state) {
   $("results-view").hidden = true;
   const view = $("document-view");
+  view.hidden = true;
   const doc = await api(`${docPath(state.doc)}?include=removed`);
   view.hidden = false;
   document.title = `${doc.title || doc.id} – newsfacet`;
@@ -400,7 +413,7 @@ async function renderDocument(state) {
   meta.replaceChildren(langBadge(doc.lang));
   if (doc.date) meta.append(el("time", { datetime: doc.date, text: doc.date }));
   if (doc.source) meta.append(el("span", { class: "source", text: doc.source }));
-  if (doc.url) meta.append(el("a", { href: doc.url, rel: "noopener noreferrer", target: "_blank", text: "original page" }));
+  if (/^https?:\/\//i.test(doc.url ?? "")) meta.append(el("a", { href: doc.url, rel: "noopener noreferrer", target: "_blank", text: "original page" }));
   meta.append(el("span", { class: "muted", text: doc.id }));
 
   $("doc-actors").replaceChildren(...doc.actors.map((actor) => el("li", {},
@@ -417,17 +430,18 @@ async function renderDocument(state) {
 
   const removed = doc.removed ?? [];
   const toggle = $("toggle-removed");
-  const show = (shown) => {
-    toggle.textContent = shown ? "Hide removed boilerplate" : `Show removed boilerplate (${removed.length})`;
-    toggle.setAttribute("aria-pressed", String(shown));
-    $("doc-removed").hidden = !shown;
+  toggle.textContent = `Removed boilerplate (${removed.length})`;
+  const show = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    $("doc-removed").hidden = !open;
   };
   show(state.removed);
   toggle.disabled = removed.length === 0;
   toggle.onclick = () => {
-    const shown = $("doc-removed").hidden;
-    history.replaceState(null, "", urlOf({ ...readState(), removed: shown }));
-    show(shown);
+    const open = $("doc-removed").hidden;
+    history.replaceState(null, "", urlOf({ ...readState(), removed: open }));
+    shown = location.search;
+    show(open);
   };
   $("removed-list").replaceChildren(...removed.map((r) => el("li", {},
     el("span", { class: "reason", text: r.reason.replaceAll("_", " ") }),
@@ -447,9 +461,13 @@ async function renderDocument(state) {
 
 // -- putting it together ------------------------------------------------------------------------
 
+let shown = null; // the query string on screen
+
 async function render(state) {
   pending?.abort();
   pending = new AbortController();
+  shown = location.search;
+  const focused = document.activeElement?.id; // controls are drawn again: keep the keyboard's place
   $("error").hidden = true;
   try {
     if (state.doc) {
@@ -457,6 +475,9 @@ async function render(state) {
       $("doc-title").focus();
     } else {
       await renderResults(state);
+      const again = focused && $(focused);
+      if (again) again.focus();
+      else if (document.activeElement === document.body && focused) $("main").focus();
     }
   } catch (error) {
     if (error.name === "AbortError") return;
@@ -485,7 +506,7 @@ function setUp() {
   });
   if (matchMedia("(max-width: 48rem)").matches) $("filters").open = false;
   setUpAutocomplete();
-  window.addEventListener("popstate", () => render(readState()));
+  window.addEventListener("popstate", () => { if (location.search !== shown) render(readState()); }); // not for #main
   render(readState());
 }
 
