@@ -5,17 +5,18 @@ Partnerschaft. The build indexes each compound's parts in the language's parts f
 a part finds the compounds (search.query weighs them less than the word itself); the query side splits
 a query compound that no article uses into its parts.
 
-A split is a head that is a word after a first part that is a word, perhaps followed by one of
-the language's linking elements, or is a compound itself; before a head of LONG_PART letters or more,
-any first part of LONG_PART letters will do (`kamikaze` is in no Danish word list). Words are
-wordfreq's list for the language (Zipf frequency WORD_ZIPF or more), never stop words, and of
-MIN_PART letters or more (three-letter words are as often endings: `-ung`, `-ion`). The word's stem must reach into the
-head: an ending is no head (`forhandlingerne` is no compound of `erne`). Of the possible splits the
-one whose parts are most common wins (the mean of their Zipf frequencies, a part in no list counting
-0), and only if its parts are about as common as the word itself (Koehn and Knight's rule, within
-SPLIT_MARGIN): a common word is not cut into two rarer ones (`Sanktionen` is no Sankt + Ionen), a
-compound rarer than its parts is (`statsminister`). The build uses the list alone, so a document splits the same in a full and an
-incremental build; the query side adds the corpus's own words.
+A split is a head that is a word after a first part that is a word or a word's stem (`sanktion`
+of `sanktioner`), perhaps followed by one of the language's linking elements, or is a compound
+itself; before a head of LONG_PART letters or more, any first part of LONG_PART letters will do
+(`kamikaze` is in no Danish word list). Words are wordfreq's list for the language (Zipf frequency
+WORD_ZIPF or more), never stop words, and of MIN_PART letters or more (three-letter words are as
+often endings: `-ung`, `-ion`). The word's stem must reach into the head: an ending is no head
+(`forhandlingerne` is no compound of `erne`). Of the possible splits the one whose parts are most
+common wins (the mean of their Zipf frequencies, a part in no list counting 0), and only if its
+parts are about as common as the word itself (Koehn and Knight's rule, within SPLIT_MARGIN): a
+common word is not cut into two rarer ones (`Sanktionen` is no Sankt + Ionen), a compound rarer
+than its parts is (`statsminister`). The build uses the list alone, so a document splits the same
+in a full and an incremental build; the query side adds the corpus's own words.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,10 +31,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, sample_server):
-    """A fresh page; fails the test on any console error or uncaught exception."""
-    context = browser.new_context(base_url=sample_server.url, viewport={"width": 1280, "height": 900})
+@contextmanager
+def watched(browser, server, **options):
+    """A fresh page that fails the test on any console error or uncaught exception."""
+    context = browser.new_context(base_url=server.url, **options)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
@@ -41,6 +42,18 @@ def page(browser, sample_server):
     yield page
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser, sample_server):
+    with watched(browser, sample_server, viewport={"width": 1280, "height": 900}) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(browser, sample_server):
+    with watched(browser, sample_server, viewport={"width": 390, "height": 844}, is_mobile=True) as page:
+        yield page
 
 
 def state(page) -> dict[str, list[str]]:
@@ -237,19 +250,6 @@ def test_the_keyboard_reaches_everything(page, sample_server):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile("from="))
     check_against_api(page, sample_server)
-
-
-@pytest.fixture
-def phone(browser, sample_server):
-    """A page at a phone's width, failing the test on console errors as `page` does."""
-    context = browser.new_context(base_url=sample_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    yield page
-    context.close()
-    assert problems == []
 
 
 def test_a_phone_sees_the_whole_page(phone):
