@@ -131,10 +131,10 @@ def _stem_pattern(code: str, stem: str) -> str:
     return "".join(parts)
 
 
-def matching_spans(code: str, text: str, stems: set[str]) -> list[tuple[int, int, str]]:
+def matching_spans(code: str, text: str, stems: set[str], parts: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """The spans of term_spans(code, text) whose term is in `stems`, or (Danish, German) whose word
-    is a compound with a part in `stems`. For Danish and German only the runs of non-space
-    characters that hold a stem's letters (a regex scan) are analysed."""
+    is a compound with a part in `parts` (a subset of `stems`). For Danish and German only the runs
+    of non-space characters that hold a stem's letters (a regex scan) are analysed."""
     if code not in _STEM_LETTERS:
         return [span for span in term_spans(code, text) if span[2] in stems]
     found, done = [], 0
@@ -147,7 +147,7 @@ def matching_spans(code: str, text: str, stems: set[str]) -> list[tuple[int, int
             start -= 1
         end = _SPACE.search(text, hit.end())
         done = end.start() if end else len(text)
-        found += [(s, e, t) for s, e, t in term_spans(code, text, start, done) if t in stems or not stems.isdisjoint(part_stems(code, text[s:e].lower()))]
+        found += [(s, e, t) for s, e, t in term_spans(code, text, start, done) if t in stems or (parts and not parts.isdisjoint(part_stems(code, text[s:e].lower())))]
     return found
 
 

@@ -281,9 +281,11 @@ def _group_run(words: list[Word], gazetteer: Gazetteer) -> list[Node]:
 
 @dataclass
 class Highlight:
-    """What to mark in a snippet: stems per language, raw prefixes, and actors."""
+    """What to mark in a snippet: stems per language (and those whose compounds count), raw
+    prefixes, and actors."""
 
     stems: dict[str, set[str]] = field(default_factory=dict)
+    parts: dict[str, set[str]] = field(default_factory=dict)  # stems whose compounds match too: not quoted
     prefixes: set[str] = field(default_factory=set)
     actors: set[str] = field(default_factory=set)
 
@@ -368,6 +370,7 @@ def _collect(node: Node, highlight: Highlight, langs: list[str], split: Split, n
             stems = stem_terms(lang, text)
             highlight.stems.setdefault(lang, set()).update(stems)
             if isinstance(node, Word) and len(stems) == 1:
+                highlight.parts.setdefault(lang, set()).update(stems)
                 highlight.stems[lang].update(stem for word in split(lang, text) for stem in stem_terms(lang, word))
         actor = getattr(node, "actor", None)
         if actor:

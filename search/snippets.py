@@ -31,7 +31,7 @@ def _matches(text: str, lang: str, highlight: Highlight, gazetteer: Gazetteer) -
             elif any(surface.startswith(p) for p in highlight.prefixes):
                 found.append((start, end, surface))
     elif stems:
-        found += matching_spans(lang, text, stems)
+        found += matching_spans(lang, text, stems, highlight.parts.get(lang, set()))
     if highlight.actors:
         found += [(m.start, m.end, m.actor) for m in gazetteer.find(text) if m.actor in highlight.actors]
     found.sort()

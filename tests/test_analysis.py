@@ -41,13 +41,15 @@ def test_matching_spans_are_the_term_spans_with_those_terms(code):
         terms = [t for _, _, t in spans]
         for stems in ({t for t in terms[::7]}, {t for t in terms if len(t) < 4}, {"dron", "gross", "stra"}):
             compound = (lambda s: stems & part_stems(code, text[s[0] : s[1]].lower())) if code in ("da", "de") else (lambda s: False)
-            assert matching_spans(code, text, stems) == [s for s in spans if s[2] in stems or compound(s)]
+            assert matching_spans(code, text, stems) == [s for s in spans if s[2] in stems]
+            assert matching_spans(code, text, stems, stems) == [s for s in spans if s[2] in stems or compound(s)]
 
 
 def test_matching_spans_mark_compounds_with_a_part_among_the_stems():
     text = "Drohnen und Drohnenangriffe, Angriff und Angriffe; Friedensgespräche."
-    marked = [text[s:e] for s, e, _ in matching_spans("de", text, {"angriff"})]
+    marked = [text[s:e] for s, e, _ in matching_spans("de", text, {"angriff"}, {"angriff"})]
     assert marked == ["Drohnenangriffe", "Angriff", "Angriffe"]
+    assert [text[s:e] for s, e, _ in matching_spans("de", text, {"angriff"})] == ["Angriff", "Angriffe"]
 
 
 def test_pystemmer_backs_snowballstemmer():

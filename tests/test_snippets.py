@@ -20,6 +20,13 @@ def test_marks_stemmed_matches_in_the_best_passage():
     assert result.startswith("… ") and len(result.replace("<mark>", "").replace("</mark>", "")) <= 250
 
 
+def test_a_word_marks_the_compounds_it_is_part_of_and_a_quoted_one_only_itself():
+    german = "Nach dem Drohnenangriff auf Kiew sprach die Regierung von weiteren Drohnen aus Iran."
+    assert "<mark>Drohnenangriff</mark>" in mark(german, "de", "Drohnen") and "<mark>Drohnen</mark>" in mark(german, "de", "Drohnen")
+    quoted = mark(german, "de", '"Drohnen"')
+    assert "<mark>Drohnen</mark>" in quoted and "<mark>Drohnenangriff</mark>" not in quoted
+
+
 def test_actor_queries_mark_the_actor_in_another_language():
     german = "Der Kreml bestätigte am Montag, dass russische Truppen abgezogen werden."
     result = mark(german, "de", "Rusland")
