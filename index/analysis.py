@@ -87,8 +87,7 @@ def analyzer(code: str, stem: bool = True):
 @lru_cache(maxsize=None)
 def parts_analyzer(code: str):
     """The stemmed parts of each compound of a Danish or German text (index.compounds)."""
-    info = LANGUAGES[code]
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=stopwords_for_language(code)) | CompoundPartsFilter(code) | SnowballStemFilter(info.snowball)
+    return analyzer(code, stem=False) | CompoundPartsFilter(code) | SnowballStemFilter(LANGUAGES[code].snowball)
 
 
 def stem_terms(code: str, text: str) -> list[str]:

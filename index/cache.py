@@ -15,11 +15,11 @@ import importlib.metadata
 import logging
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from index import store
 from index.settings import Settings
 
 LIBRARIES = ("wordfreq", "snowballstemmer", "PyStemmer")
@@ -35,23 +35,20 @@ def cached(name: str, module_file: str, make: Callable[[], T]) -> T:
         for library in LIBRARIES:
             digest.update(f"\0{library} {importlib.metadata.version(library)}".encode())
         path = _folder() / f"{name}-{digest.hexdigest()[:16]}.pickle"
+    except Exception:  # noqa: BLE001 - no home folder, an unknown version: derive it, keep nothing
+        log.warning("no cache folder for %s; deriving it", name, exc_info=True)
+        return make()
+    try:
         with path.open("rb") as fh:
             return pickle.load(fh)
     except FileNotFoundError:
         pass
-    except Exception:  # noqa: BLE001 - a torn file, no home folder: derive it (again)
-        log.warning("no %s from the cache folder; deriving it", name, exc_info=True)
-        return make()
+    except Exception:  # noqa: BLE001 - a torn or foreign file: derive it again and write it anew
+        log.warning("cache file %s is unreadable; deriving it again", path, exc_info=True)
     value = make()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{name}-", delete=False) as fh:
-            try:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                os.unlink(fh.name)
-                raise
-        os.replace(fh.name, path)  # whole or not at all, whoever writes it at the same time
+        store.write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
         log.info("cannot keep %s in the cache folder: %s", name, exc)
     return value

@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,16 +65,20 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, text: str, durable: bool = False) -> None:
-    """Write `path` whole or not at all (a temporary file renamed over it); `durable`: on disk
-    before the rename."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        if durable:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
+def write_atomic(path: Path, data: str | bytes, durable: bool = False) -> None:
+    """Write `path` whole or not at all, whoever else writes it at the same time (a temporary file
+    of its own renamed over it); `durable`: on disk before the rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_duplicates(generation: Path, groups: list[list[str]]) -> None:

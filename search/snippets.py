@@ -23,15 +23,11 @@ def _matches(text: str, lang: str, highlight: Highlight, gazetteer: Gazetteer) -
     """(start, end, term) of every match in `text`, sorted and not overlapping."""
     stems = highlight.stems.get(lang, set())
     found: list[tuple[int, int, str]] = []
-    if highlight.prefixes:
-        for start, end, term in term_spans(lang, text):
-            surface = text[start:end].lower()
-            if term in stems:
-                found.append((start, end, term))
-            elif any(surface.startswith(p) for p in highlight.prefixes):
-                found.append((start, end, surface))
-    elif stems:
+    if stems:
         found += matching_spans(lang, text, stems, highlight.parts.get(lang, set()))
+    if highlight.prefixes:
+        prefixes = tuple(highlight.prefixes)
+        found += [(start, end, text[start:end].lower()) for start, end, _ in term_spans(lang, text) if text[start:end].lower().startswith(prefixes)]
     if highlight.actors:
         found += [(m.start, m.end, m.actor) for m in gazetteer.find(text) if m.actor in highlight.actors]
     found.sort()

@@ -39,11 +39,28 @@ function urlOf(state) {
   return query ? `/?${query}` : "/";
 }
 
-/** Go to the state with `changes`: a new search (page 1, the results) unless they say otherwise. */
+/** The state with `changes`: a new search (page 1, the results) unless they say otherwise. */
+function target(changes) {
+  return { ...readState(), page: 1, doc: "", removed: false, ...changes };
+}
+
 function go(changes) {
-  const state = { ...readState(), page: 1, doc: "", removed: false, ...changes };
+  const state = target(changes);
   history.pushState(null, "", urlOf(state));
   render(state);
+}
+
+/** A link to the state with `changes`: followed in the page, or in a new tab as any link. */
+function navLink(changes, content, attrs = {}) {
+  return el("a", {
+    ...attrs,
+    href: urlOf(target(changes)),
+    onclick: (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      go(changes);
+    },
+  }, content);
 }
 
 function searchParams(state) {
@@ -104,15 +121,7 @@ function langBadge(code) {
 }
 
 function docLink(hit, state) {
-  const href = urlOf({ ...state, doc: hit.id, removed: false });
-  return el("a", {
-    href,
-    onclick: (event) => {
-      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-      event.preventDefault();
-      go({ ...state, doc: hit.id, removed: false });
-    },
-  }, hit.title || hit.id);
+  return navLink({ ...state, doc: hit.id, removed: false }, hit.title || hit.id);
 }
 
 // -- the results --------------------------------------------------------------------------------
@@ -125,8 +134,8 @@ async function renderResults(state) {
   $("status").textContent = "Searching…";
   const data = await api(`/search?${searchParams(state)}`);
   for (const facet of ["lang", "actor"]) data.facets[facet].forEach((f) => labels[facet].set(f.value, f.label));
-  renderLangFacet(data.facets.lang, state);
-  renderActorFacet(data.facets.actor, state);
+  renderCheckboxes("lang", data.facets.lang, state);
+  renderCheckboxes("actor", data.facets.actor, state);
   renderDateFacet(data.facets.date, state);
   renderChips(state);
   renderSummary(data, state);
@@ -145,11 +154,7 @@ function renderSummary(data, state) {
   suggestion.replaceChildren();
   suggestion.hidden = !data.suggestion;
   if (data.suggestion) {
-    const target = { ...state, q: data.suggestion.q };
-    suggestion.append("Did you mean ", el("a", {
-      href: urlOf({ ...target, page: 1 }),
-      onclick: (event) => { event.preventDefault(); go({ q: data.suggestion.q }); },
-    }, el("strong", { text: data.suggestion.q })), ` (${number.format(data.suggestion.total)} ${data.suggestion.total === 1 ? "article" : "articles"})?`);
+    suggestion.append("Did you mean ", navLink({ q: data.suggestion.q }, el("strong", { text: data.suggestion.q })), ` (${number.format(data.suggestion.total)} ${data.suggestion.total === 1 ? "article" : "articles"})?`);
   }
 }
 
@@ -184,19 +189,13 @@ function renderEmpty(data, state) {
   if (data.total > 0) return;
   const filtered = state.lang.length || state.actor.length || state.from || state.to;
   const tips = [];
-  if (filtered) tips.push(el("li", {}, "Remove a filter above, or ", el("a", {
-    href: urlOf({ ...state, lang: [], actor: [], from: "", to: "", page: 1 }),
-    onclick: (event) => { event.preventDefault(); go({ lang: [], actor: [], from: "", to: "" }); },
-  }, "search without filters"), "."));
+  if (filtered) tips.push(el("li", {}, "Remove a filter above, or ", navLink({ lang: [], actor: [], from: "", to: "" }, "search without filters"), "."));
   if (state.q) {
     tips.push(el("li", { text: "Check the spelling, or use fewer words: every word must occur." }));
     tips.push(el("li", {}, "Widen with ", el("code", { text: "OR" }), ": ", el("code", { text: "Iran OR Irak" }), "."));
   }
   const examples = ["droner", "Rusland sanktioner", "Selenskyj", "\"Nord Stream\"", "Atomprogramm Iran"];
-  tips.push(el("li", {}, "Try ", ...examples.flatMap((q, i) => [i ? ", " : "", el("a", {
-    href: urlOf({ ...state, q, page: 1 }),
-    onclick: (event) => { event.preventDefault(); go({ q }); },
-  }, q)]), "."));
+  tips.push(el("li", {}, "Try ", ...examples.flatMap((q, i) => [i ? ", " : "", navLink({ q }, q)]), "."));
   empty.replaceChildren(
     el("h2", { text: state.q ? `No articles match “${state.q}”${filtered ? " with these filters" : ""}.` : "No articles match these filters." }),
     el("ul", {}, ...tips),
@@ -211,12 +210,7 @@ function renderPages(data, state) {
   if (last <= 1) return;
   const link = (page, text, label) => {
     if (page < 1 || page > last) return el("span", { class: "disabled", "aria-hidden": "true", text });
-    return el("a", {
-      href: urlOf({ ...state, page }),
-      "aria-label": label,
-      "aria-current": page === state.page ? "page" : null,
-      onclick: (event) => { event.preventDefault(); go({ ...state, page }); $("main").focus(); },
-    }, text);
+    return navLink({ page }, text, { "aria-label": label, "aria-current": page === state.page ? "page" : null });
   };
   const shown = new Set([1, last, state.page - 1, state.page, state.page + 1].filter((p) => p >= 1 && p <= last));
   const items = [link(state.page - 1, "‹ Previous", "Previous page")];
@@ -239,17 +233,11 @@ function checkbox(name, facet, onchange) {
     el("label", { for: id }, el("span", { class: "facet-label", text: facet.label }), el("span", { class: "count", text: number.format(facet.count) })));
 }
 
-function renderLangFacet(values, state) {
-  $("lang-values").replaceChildren(...values.map((facet) => checkbox("lang", facet, (event) => {
-    const lang = event.target.checked ? [...state.lang, facet.value] : state.lang.filter((v) => v !== facet.value);
-    go({ lang });
-  })));
-}
-
-function renderActorFacet(values, state) {
-  $("actor-values").replaceChildren(...values.map((facet) => checkbox("actor", facet, (event) => {
-    const actor = event.target.checked ? [...state.actor, facet.value] : state.actor.filter((v) => v !== facet.value);
-    go({ actor });
+/** The checkboxes of the `lang` or `actor` facet: ticking one adds its value to the filter. */
+function renderCheckboxes(name, values, state) {
+  $(`${name}-values`).replaceChildren(...values.map((facet) => checkbox(name, facet, (event) => {
+    const selected = event.target.checked ? [...state[name], facet.value] : state[name].filter((v) => v !== facet.value);
+    go({ [name]: selected });
   })));
 }
 
@@ -467,7 +455,7 @@ async function render(state) {
   pending?.abort();
   pending = new AbortController();
   shown = location.search;
-  const focused = document.activeElement?.id; // controls are drawn again: keep the keyboard's place
+  const focused = document.activeElement; // controls are drawn again: keep the keyboard's place
   $("error").hidden = true;
   try {
     if (state.doc) {
@@ -475,9 +463,9 @@ async function render(state) {
       $("doc-title").focus();
     } else {
       await renderResults(state);
-      const again = focused && $(focused);
+      const again = focused?.id && $(focused.id);
       if (again) again.focus();
-      else if (document.activeElement === document.body && focused) $("main").focus();
+      else if (document.activeElement === document.body && focused !== document.body) $("main").focus(); // its control is gone
     }
   } catch (error) {
     if (error.name === "AbortError") return;
