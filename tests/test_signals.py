@@ -1,6 +1,11 @@
 """Cleaning signals that need no rule: scrambled letters, code, lines a corpus repeats across
 articles, labels around the article, cut-short copies, and pages with no article text."""
 
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_clean import ARTICLE, assert_article_intact, run
 
 from index.boilerplate import load_rules
@@ -69,6 +74,17 @@ def test_a_line_is_repeated_when_different_articles_share_it_and_the_corpus_is_b
     consent = "vi og vores 143 partnere bruger cookies og lignende teknologier til at gemme og tilgå oplysninger på din enhed"
     site = counted([article(n) + [consent, slogan] for n in range(MIN_DOCUMENTS)])
     assert slogan in site and consent in site
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(0, 30), max_size=6, unique=True), st.integers(0, 99)), min_size=1, max_size=40))
+def test_an_articles_signature_is_its_rarest_long_line_and_the_smallest_hash_breaks_ties(pages):
+    counter = LineCounter()
+    for long, fallback in pages:
+        counter.add(LineHashes(np.zeros(0, np.int64), np.array(long, dtype=np.int64), fallback))
+    pages_with = Counter(h for long, _ in pages for h in long)
+    expected = [min(long, key=lambda h: (pages_with[h], h)) if long else fallback for long, fallback in pages]
+    assert counter.signatures().tolist() == expected
 
 
 def test_repeated_chrome_goes_but_stock_sentences_and_headings_of_the_article_stay(tmp_path):
