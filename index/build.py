@@ -198,8 +198,8 @@ def build(
     gazetteer = load_gazetteer(actors_file)
     rules = load_rules()
     pipeline = manifest.fingerprint(actors_file)
-    try:
-        with store.build_lock(index_dir):
+    with store.build_lock(index_dir):
+        try:
             store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
             live = store.current_name(index_dir)
             live_dir = live and store.generations_dir(index_dir) / live
@@ -224,8 +224,8 @@ def build(
             store.finish(generation, report.to_dict())
             store.switch(index_dir, generation.name)
             store.prune(index_dir, KEEP_GENERATIONS)
-    finally:
-        gc.unfreeze()  # what _gc_paused froze: a build in a long-running process leaves nothing frozen
+        finally:
+            gc.unfreeze()  # what _gc_paused froze: a build in a long-running process leaves nothing frozen
     return report
 
 

@@ -125,4 +125,4 @@ def _flatten(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if not arrays:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     counts = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    return np.concatenate(arrays).astype(np.int64, copy=False), np.repeat(np.arange(len(arrays)), counts)
+    return np.concatenate(arrays, dtype=np.int64, casting="safe"), np.repeat(np.arange(len(arrays)), counts)
