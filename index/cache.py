@@ -31,9 +31,7 @@ def cached(name: str, module_file: str, make: Callable[[], T]) -> T:
     """What `make()` gives, read back when it was kept for the same `name`, the same code of
     `module_file` and the same LIBRARIES."""
     try:
-        digest = hashlib.sha256(Path(module_file).read_bytes())
-        for library in LIBRARIES:
-            digest.update(f"\0{library} {importlib.metadata.version(library)}".encode())
+        digest = hashlib.sha256(Path(module_file).read_bytes() + b"\0" + versions(LIBRARIES))
         path = _folder() / f"{name}-{digest.hexdigest()[:16]}.pickle"
     except Exception:  # noqa: BLE001 - no home folder, an unknown version: derive it, keep nothing
         log.warning("no cache folder for %s; deriving it", name, exc_info=True)
@@ -52,6 +50,11 @@ def cached(name: str, module_file: str, make: Callable[[], T]) -> T:
     except OSError as exc:
         log.info("cannot keep %s in the cache folder: %s", name, exc)
     return value
+
+
+def versions(libraries: tuple[str, ...]) -> bytes:
+    """The installed versions of `libraries`, for a hash of what derived data depends on."""
+    return "".join(f"{library} {importlib.metadata.version(library)}\0" for library in libraries).encode()
 
 
 def _folder() -> Path:

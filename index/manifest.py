@@ -14,14 +14,13 @@ file again; see `index.build`.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 import orjson
 
-from index import store
+from index import cache, store
 from index.duplicates import HASHES
 from index.repeated import LineHashes
 
@@ -70,9 +69,7 @@ def fingerprint(actors_file: str | None) -> str:
     """A hash of everything that decides what a file becomes in the index: the code, rules and data
     of the `index` package, the versions of the libraries it reads and analyses with, and the
     user's actors file."""
-    digest = hashlib.sha256()
-    for library in PIPELINE_LIBRARIES:
-        digest.update(f"{library} {importlib.metadata.version(library)}\0".encode())
+    digest = hashlib.sha256(cache.versions(PIPELINE_LIBRARIES))
     paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts)
     for path in paths:  # named relative to the package: a checkout moved elsewhere builds on
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
