@@ -22,7 +22,7 @@ from whoosh.index import create_in, open_dir
 
 from index import compounds, duplicates, letters, manifest, store
 from index.actors import Gazetteer, load_gazetteer
-from index.boilerplate import Rules, load_rules
+from index.clean.rules import Rules, load_rules
 from index.clean import clean, has_article_text, line_keys
 from index.codec import WritingCodec
 from index.dates import date_from_timestamps

@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index.boilerplate import load_rules, word_count  # noqa: E402
+from index.clean.rules import load_rules, word_count  # noqa: E402
 from index.build import measure_corpus  # noqa: E402
 from index.clean import clean, has_article_text  # noqa: E402
 from index.documents import RawDocument  # noqa: E402

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from index.actors import load_gazetteer  # noqa: E402
-from index.boilerplate import load_rules  # noqa: E402
+from index.clean.rules import load_rules  # noqa: E402
 from index.build import measure_corpus, prepare  # noqa: E402
 from index.documents import CleanDocument, RawDocument  # noqa: E402
 from index.language import detect, normalise_code  # noqa: E402

@@ -16,7 +16,7 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # scripts/evaluate.py
 
 from index.actors import load_gazetteer
-from index.boilerplate import load_rules
+from index.clean.rules import load_rules
 from index.build import build, measure_corpus, prepare
 from index.documents import CleanDocument
 from index.sources import read_corpus

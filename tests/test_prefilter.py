@@ -3,7 +3,7 @@ import re
 import pytest
 from conftest import FIXTURE_CORPUS, SAMPLE_CORPUS
 
-from index.boilerplate import load_rules
+from index.clean.rules import load_rules
 from index.prefilter import FilteredPattern, required_literals
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_clean import ARTICLE, assert_article_intact, run
 
-from index.boilerplate import load_rules
+from index.clean.rules import load_rules
 from index.build import build, measure_corpus
 from index.clean import clean, has_article_text
 from index.documents import RawDocument

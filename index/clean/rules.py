@@ -1,4 +1,6 @@
-"""Boilerplate rules: loaded from `index/rules/*.toml` (see the README there) into matchers."""
+"""Boilerplate rules: loaded from `index/rules/*.toml` (see the README there), and from a user's own
+rules folder (NEWSFACET_RULES_DIR) merged on top, into matchers. Every key is checked: a misspelt
+key or table fails loudly with its file named, instead of silently doing nothing."""
 
 from __future__ import annotations
 
@@ -12,9 +14,13 @@ import ahocorasick
 
 from index.prefilter import FilteredPattern
 
-RULES_DIR = Path(__file__).parent / "rules"
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 _WORD = re.compile(r"\w+")
+
+
+class RulesError(ValueError):
+    """A rule file that cannot be used: it names the file and what is wrong."""
 
 
 def line_key(text: str) -> str:
@@ -105,6 +111,27 @@ class Kind:
 
 
 @dataclass(frozen=True)
+class Words:
+    """Language words the cleaner's stages use, merged over every rule file (the settings tables)."""
+
+    site_articles: frozenset[str]  # DER SPIEGEL, The Guardian
+    site_separators: frozenset[str]  # what joins a site's name and its slogan
+    site_suffixes: frozenset[str]  # product words after a site's name: ONLINE, Play, Nachrichten
+    site_legal_forms: frozenset[str]  # A/S, GmbH
+    site_from: frozenset[str]  # `Nyheder døgnet rundt fra TV 2`
+    roles: tuple[str, ...]  # correspondent, Korrespondentin: a name, then a role
+    role_stems: tuple[str, ...]  # Korrespondent, Journalist: a role first, then where
+    role_prepositions: tuple[str, ...]
+    born: tuple[str, ...]  # `Jonas Meili, Jahrgang 1984`
+    rights: tuple[str, ...]  # `Alle Rechte vorbehalten`
+    not_names: tuple[str, ...]  # what follows © but names nobody
+    consent_joiners: tuple[str, ...]  # `TV 2 og vores 143 partnere`
+    consent_owners: tuple[str, ...]
+    consent_verbs: tuple[str, ...]  # `Die Presse verwendet Cookies`
+    consent_pronouns: tuple[str, ...]  # `Vi bruger cookies` names no site
+
+
+@dataclass(frozen=True)
 class Rules:
     kinds: tuple[Kind, ...]
     toggle_labels: tuple[str, ...]
@@ -112,6 +139,7 @@ class Rules:
     speech: re.Pattern[str]
     title_case_words: frozenset[str]
     list_openers: re.Pattern[str]
+    words: Words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
@@ -196,31 +224,80 @@ def _automaton(values: dict[str, object]) -> ahocorasick.Automaton:
     return automaton
 
 
-# Tables that configure the cleaner instead of naming a kind of boilerplate.
-_SETTINGS_TABLES = {"agencies", "speech", "html", "menu", "lists"}
+# The keys a kind of boilerplate may have (see index/rules/README.md).
+KIND_KEYS = {
+    "description": str, "lines": list, "patterns": list, "weak": list, "max_words": int, "trailing": list,
+    "leading": list, "headings": list, "heading_patterns": list, "vocabulary": list, "section_max_lines": int,
+    "tail": bool, "fallback": bool,
+}
+# Tables that configure the cleaner instead of naming a kind of boilerplate, and their keys (each a
+# list of strings).
+SETTINGS_TABLES = {
+    "agencies": {"names"},
+    "speech": {"verbs"},
+    "menu": {"title_case_words"},
+    "html": {"tags"},
+    "lists": {"openers"},
+    "caption_toggle": {"labels"},
+    "sites": {"articles", "separators", "suffixes", "legal_forms", "from_words"},
+    "bylines": {"roles", "role_stems", "role_prepositions", "born"},
+    "imprint": {"rights", "not_names"},
+    "consent_subject": {"joiners", "owners", "verbs", "pronouns"},
+}
 
 
-def _merge(directory: Path) -> dict[str, dict]:
+def _check(path: Path, data: dict) -> None:
+    """Every table and key of one rule file known and of the right type, its patterns valid."""
+    for name, table in data.items():
+        where = f"{path}: [{name}]"
+        if not isinstance(table, dict):
+            raise RulesError(f"{path}: `{name}` must be a table ([{name}])")
+        allowed = SETTINGS_TABLES.get(name, KIND_KEYS)
+        for key, value in table.items():
+            if key == "description":
+                continue
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise RulesError(f"{where}: unknown key `{key}` (known: {known})")
+            expected = KIND_KEYS.get(key, list) if name not in SETTINGS_TABLES else list
+            if not isinstance(value, expected) or isinstance(value, bool) and expected is int:
+                raise RulesError(f"{where}: `{key}` must be a {expected.__name__}")
+            if expected is list and not all(isinstance(item, str) for item in value):
+                raise RulesError(f"{where}: `{key}` must be a list of strings")
+            if key in ("patterns", "weak", "trailing", "leading", "heading_patterns"):
+                for pattern in value:
+                    try:
+                        re.compile(pattern.replace("{agencies}", "x"))
+                    except re.error as exc:
+                        raise RulesError(f"{where}: `{key}` has an invalid pattern {pattern!r}: {exc}") from None
+
+
+def _merge(directories: tuple[Path, ...]) -> dict[str, dict]:
     """Tables of the same name across files: lists joined, `max_words` kept with its file's patterns,
     `section_max_lines` the largest, `tail` and `fallback` true if any file says so."""
     merged: dict[str, dict] = {}
-    for path in sorted(directory.glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        for name, table in data.items():
-            target = merged.setdefault(name, {})
-            limit = table.get("max_words")
-            for key in ("patterns", "weak"):
-                target.setdefault(key, []).extend((p, limit) for p in table.get(key, []))
-            for key, value in table.items():
-                if key in ("patterns", "weak", "max_words", "description"):
-                    continue
-                if isinstance(value, list):
-                    target.setdefault(key, []).extend(value)
-                elif isinstance(value, bool):
-                    target[key] = target.get(key, False) or value
-                else:
-                    target[key] = max(target.get(key, value), value)
+    for directory in directories:
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                with path.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise RulesError(f"{path}: {exc}") from None
+            _check(path, data)
+            for name, table in data.items():
+                target = merged.setdefault(name, {})
+                limit = table.get("max_words")
+                for key in ("patterns", "weak"):
+                    target.setdefault(key, []).extend((p, limit) for p in table.get(key, []))
+                for key, value in table.items():
+                    if key in ("patterns", "weak", "max_words", "description"):
+                        continue
+                    if isinstance(value, list):
+                        target.setdefault(key, []).extend(value)
+                    elif isinstance(value, bool):
+                        target[key] = target.get(key, False) or value
+                    else:
+                        target[key] = max(target.get(key, value), value)
     return merged
 
 
@@ -244,15 +321,46 @@ def _line_patterns(table: dict, agencies: str) -> tuple[LinePattern, ...]:
     )
 
 
+def _words(merged: dict[str, dict]) -> Words:
+    def get(table: str, key: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(merged.get(table, {}).get(key, [])))  # merged in file order, once each
+
+    def folded(table: str, key: str) -> frozenset[str]:
+        return frozenset(w.casefold() for w in get(table, key))
+
+    return Words(
+        site_articles=folded("sites", "articles"),
+        site_separators=frozenset(get("sites", "separators")),
+        site_suffixes=folded("sites", "suffixes"),
+        site_legal_forms=folded("sites", "legal_forms"),
+        site_from=folded("sites", "from_words"),
+        roles=get("bylines", "roles"),
+        role_stems=get("bylines", "role_stems"),
+        role_prepositions=get("bylines", "role_prepositions"),
+        born=get("bylines", "born"),
+        rights=get("imprint", "rights"),
+        not_names=get("imprint", "not_names"),
+        consent_joiners=get("consent_subject", "joiners"),
+        consent_owners=get("consent_subject", "owners"),
+        consent_verbs=get("consent_subject", "verbs"),
+        consent_pronouns=get("consent_subject", "pronouns"),
+    )
+
+
 @lru_cache(maxsize=4)
-def load_rules(directory: Path = RULES_DIR) -> Rules:
-    """Load and compile every rule file in `directory`."""
-    merged = _merge(directory)
+def load_rules(*extra: Path) -> Rules:
+    """Load, check and compile every rule file of the built-in folder and of `extra` folders (a
+    user's own rules, merged on top). Raises RulesError naming the file at fault."""
+    directories = (RULES_DIR, *extra)
+    for directory in extra:
+        if not directory.is_dir():
+            raise RulesError(f"rules folder {directory} does not exist or is not a folder")
+    merged = _merge(directories)
     names = sorted(merged.get("agencies", {}).get("names", []), key=len, reverse=True)
     agencies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
     kinds = []
     for name, table in merged.items():
-        if name in _SETTINGS_TABLES or name == "caption_toggle":
+        if name in SETTINGS_TABLES:
             continue
         kinds.append(
             Kind(
@@ -280,4 +388,5 @@ def load_rules(directory: Path = RULES_DIR) -> Rules:
         speech=speech,
         title_case_words=frozenset(w.casefold() for w in merged.get("menu", {}).get("title_case_words", [])),
         list_openers=_word_alternation(merged.get("lists", {}).get("openers", [])),
+        words=_words(merged),
     )

@@ -1,0 +1,124 @@
+"""Stage 3: whole lines classified by rule: the kinds of index/rules (a line list, patterns weighed
+by the line's length), rows of items joined by separators, menus of capitalised words, and what no
+reader can read (code, scrambled letters)."""
+
+from __future__ import annotations
+
+import re
+
+from index.clean import inline
+from index.clean.rules import line_key, word_count
+from index.clean.shapes import QUOTES, SENTENCE_END, strip_counts
+from index.clean.text import Page
+from index.clean.thresholds import T
+from index.letters import is_scrambled
+
+# What joins the items of a share bar, menu or byline line: dots, bars, arrows, emoji, wide gaps.
+_SEGMENT_SEPARATOR = re.compile(r"\s*[·•|›»>]\s+|\s+/\s+|\s{2,}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF]+\s*")
+_SEPARATOR_HINT = re.compile(r"[·•|›»>/\U0001F000-\U0001FAFF\u2600-\u27BF]|\s\s")  # cheap test first
+_BREADCRUMB_SEPARATOR = re.compile(r"\s[›>/]\s")
+_MENU_PUNCTUATION = re.compile(r"[.,:;!?»«\"“”„()]")
+_CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
+_CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
+
+
+def by_rules(page: Page) -> None:
+    for line in page.lines:
+        if line.kept:
+            reason = classify(page, line.text, None if line.cut else line.key) or unreadable(page, line.text)
+            if reason:
+                page.remove(line, reason)
+
+
+def classify(page: Page, text: str, key: str | None = None) -> str | None:
+    """The kind of boilerplate a whole line is, or None for article text (remembered per text: pages
+    repeat their labels). `key` is its line_key when known."""
+    if text not in page.kinds:
+        page.kinds[text] = _classify(page, text, line_key(text) if key is None else key)
+    return page.kinds[text]
+
+
+def _classify(page: Page, text: str, key: str) -> str | None:
+    rules = page.rules
+    if not key and not any(ch.isalnum() for ch in text):
+        return "no_letters"
+    words = word_count(text)
+    needed = needed_hits(page, text, words)
+    candidates = rules.candidates(text)
+    for kind in rules.kinds:
+        if key in kind.lines:
+            return kind.name
+        patterns = candidates.get(kind.name)
+        if patterns and _reachable(patterns, needed, words) and kind.hits(text, patterns, words) >= needed:
+            return kind.name
+    found = inline.trailing_cut(page, text)
+    if found and found[1] == 0:
+        return found[0].name
+    if is_menu_line(page, text):
+        return "menu"
+    if words > T.medium_line_words and SENTENCE_END.search(text):
+        return None  # a long paragraph that ends a sentence is no row of items
+    return classify_segments(page, text)
+
+
+def is_menu_line(page: Page, text: str) -> bool:
+    """Five or more capitalised words, no punctuation, none of the small words of a Title Case headline."""
+    words = text.split()
+    return (
+        len(words) >= T.menu_line_min_words
+        and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        and not _MENU_PUNCTUATION.search(text)
+        and not any(w.casefold() in page.rules.title_case_words for w in words)
+    )
+
+
+def needed_hits(page: Page, text: str, words: int | None = None) -> float:
+    """Pattern hits that make a line boilerplate: more for longer lines and for quotations."""
+    words = word_count(text) if words is None else words
+    needed = 1 if words <= T.short_line_words else 2 if words <= T.medium_line_words else 3
+    if QUOTES.search(text) and page.rules.speech.search(text):
+        needed += 1
+    return needed
+
+
+def classify_segments(page: Page, text: str) -> str | None:
+    """A line of items joined by separators (share bar, menu, byline with reading time): boilerplate
+    when every item is boilerplate or a short label."""
+    if not _SEPARATOR_HINT.search(text):
+        return None
+    segments = [s for s in _SEGMENT_SEPARATOR.split(text) if s and s.strip(" :·")]
+    if len(segments) < 2:
+        return None
+    for kind in page.rules.kinds:  # a row of widget buttons: Gefällt mir 312 · Traurig 188
+        if kind.vocabulary and all(page.label_key(s) in kind.vocabulary for s in segments):
+            return kind.name
+    kinds = [classify(page, s) for s in segments]
+    if not all(k or word_count(strip_counts(s)) <= T.segment_label_words for k, s in zip(kinds, segments)):
+        return None
+    if _BREADCRUMB_SEPARATOR.search(text):
+        return "breadcrumb"
+    named = [k for k in kinds if k]
+    return max(set(named), key=named.count) if named else "menu"
+
+
+def unreadable(page: Page, text: str) -> str | None:
+    """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read. A
+    quotation with a verb of saying is someone's words, in whatever language."""
+    symbols = len(_CODE_CHARS.findall(text)) if _CODE_HINT.search(text) else 0
+    if symbols >= T.code_min_symbols and symbols >= T.code_symbol_share * len(text):
+        return "code"
+    if is_scrambled(text) and not (QUOTES.search(text) and page.rules.speech.search(text)):
+        return "scrambled_text"
+    return None
+
+
+def _reachable(patterns, needed: float, words: int) -> bool:
+    """Whether these candidate patterns could add up to `needed` hits on a line of `words` words (an
+    anchored one decides alone)."""
+    total = 0.0
+    for pattern in patterns:
+        if pattern.applies(words):
+            if pattern.decisive:
+                return True
+            total += pattern.weight
+    return total >= needed
