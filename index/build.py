@@ -22,8 +22,9 @@ from whoosh.index import create_in, open_dir
 
 from index import compounds, duplicates, letters, manifest, store
 from index.actors import Gazetteer, load_gazetteer
+from index.clean import clean, line_keys, model_for
+from index.clean.model import LineModel
 from index.clean.rules import Rules, load_rules
-from index.clean import clean, has_article_text, line_keys
 from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
@@ -136,13 +137,12 @@ def _line_hashes(corpus: Path, path: Path, rules: Rules) -> list[LineHashes]:
 
 
 def prepare(
-    raw: RawDocument, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines = NO_REPEATED_LINES
+    raw: RawDocument, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines = NO_REPEATED_LINES, model: LineModel | None = None
 ) -> CleanDocument | Skipped:
     """Clean and understand one raw article: boilerplate, title, language, date, actors."""
-    doc = clean(raw, rules, repeated)
-    if not has_article_text(doc.paragraphs):
-        kinds = ", ".join(sorted({r.reason for r in doc.removed})) or "nothing"
-        return Skipped(raw.source_path, "no_text", f"no article text left after cleaning (removed: {kinds})")
+    doc = clean(raw, rules, repeated, model)
+    if doc.no_article:
+        return Skipped(raw.source_path, "no_text", f"no article text: {doc.no_article}")
     doc.lang = identify("\n".join(doc.content), raw.lang)
     if doc.date is None:
         doc.date = date_from_timestamps([r.text for r in doc.removed if r.reason == "timestamp"])
@@ -181,6 +181,8 @@ def build(
     index_dir: Path,
     *,
     actors_file: str | None = None,
+    rules_dir: Path | None = None,
+    cleaner_model: Path | None = None,
     progress: Progress | None = None,
     full: bool = False,
 ) -> BuildReport:
@@ -196,8 +198,9 @@ def build(
     if not corpus.is_dir():
         raise BuildError(f"corpus folder {corpus} does not exist or is not a folder")
     gazetteer = load_gazetteer(actors_file)
-    rules = load_rules()
-    pipeline = manifest.fingerprint(actors_file)
+    rules = load_rules(*([rules_dir] if rules_dir else []))
+    model = model_for(cleaner_model)
+    pipeline = manifest.fingerprint(actors_file, rules_dir, cleaner_model)
     with store.build_lock(index_dir):
         try:
             store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
@@ -211,7 +214,7 @@ def build(
             report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
             report.mode = "full" if previous is None else "incremental"
             try:
-                _Build(corpus, generation, report, gazetteer, rules, previous, pipeline).run(live_dir, progress)
+                _Build(corpus, generation, report, gazetteer, rules, model, previous, pipeline).run(live_dir, progress)
             except BaseException:
                 store.discard(generation)
                 raise
@@ -249,9 +252,9 @@ class _Build:
     """One build: plan what to read from the corpus listing and the previous manifest, count the
     repeated lines over every article, write the generation, and keep its manifest."""
 
-    def __init__(self, corpus, generation, report, gazetteer, rules, previous, pipeline) -> None:
+    def __init__(self, corpus, generation, report, gazetteer, rules, model, previous, pipeline) -> None:
         self.corpus, self.generation, self.report = corpus, generation, report
-        self.gazetteer, self.rules, self.previous, self.fingerprint = gazetteer, rules, previous, pipeline
+        self.gazetteer, self.rules, self.model, self.previous, self.fingerprint = gazetteer, rules, model, previous, pipeline
         self.files: dict[str, manifest.FileRecord] = {}  # the new manifest, in corpus order
         self.todo: dict[str, Path] = {}  # files to read, clean and index
 
@@ -359,7 +362,7 @@ class _Build:
         """Clean and understand the files to read (in worker processes when there are many), and
         add their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
-        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated)
+        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model)
         paths = list(self.todo.values())
         if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
             pool = ProcessPoolExecutor(
@@ -408,15 +411,15 @@ class _Outcome:
 class _Understanding:
     """Read a corpus file and prepare each of its documents; one bad document ends nothing."""
 
-    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines) -> None:
-        self.corpus, self.gazetteer, self.rules, self.repeated = corpus, gazetteer, rules, repeated
+    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel) -> None:
+        self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
 
     def file(self, path: Path) -> list[_Outcome | Skipped]:
         return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
 
     def _one(self, raw: RawDocument) -> _Outcome:
         try:
-            result = prepare(raw, self.gazetteer, self.rules, self.repeated)
+            result = prepare(raw, self.gazetteer, self.rules, self.repeated, self.model)
         except Exception as exc:
             log.exception("failed to process %s", raw.source_path)
             result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")

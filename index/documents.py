@@ -61,6 +61,7 @@ class CleanDocument:
     actors: list[ActorMention] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
+    no_article: str | None = None  # set when the page holds no article text: what it is instead
 
     @property
     def text(self) -> str:

@@ -41,6 +41,7 @@ FUNCTION_WORD_SHARE = 0.2  # real lines: median 48%, 5th percentile 23%; shifted
 MIN_COMMON_WORDS = 3  # lower-case words needed before few known words count as evidence
 PAIR_CHECK_SHARE = 0.6  # only lines with fewer known words than this are worth the pair score
 UNSEEN_PAIR_LOG_PROB = math.log(1e-7)
+SAMPLE_CHARS = 400
 
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % MIN_WORD_LETTERS)
 _ANY_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -102,7 +103,9 @@ def _function_words() -> frozenset[str]:
 def is_scrambled(text: str) -> bool:
     """True when a line of at least MIN_WORDS long words reads as no known language: their letter
     pairs are improbable in all of them, or fairly improbable while few of its lower-case words are
-    words of any (capitalised words are mostly names, Podoljak, Saporischschja, in no list)."""
+    words of any (capitalised words are mostly names, Podoljak, Saporischschja, in no list). A long
+    line is judged by its first SAMPLE_CHARS characters: a paragraph is one language or none."""
+    text = text[:SAMPLE_CHARS]
     found = _LONG_WORD.findall(text)
     if len(found) < MIN_WORDS:
         return False

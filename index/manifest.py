@@ -30,6 +30,7 @@ FILES = (CORPUS, LINES)
 _PACKAGE = Path(__file__).parent
 PIPELINE_LIBRARIES = (
     "whoosh-reloaded", "snowballstemmer", "PyStemmer", "wordfreq", "lingua-language-detector", "pyahocorasick", "trafilatura", "lxml",
+    "lightgbm", "numpy",
 )
 
 
@@ -65,16 +66,20 @@ class Manifest:
     files: dict[str, FileRecord]
 
 
-def fingerprint(actors_file: str | None) -> str:
-    """A hash of everything that decides what a file becomes in the index: the code, rules and data
-    of the `index` package, the versions of the libraries it reads and analyses with, and the
-    user's actors file."""
+def fingerprint(actors_file: str | None, rules_dir: Path | None = None, cleaner_model: Path | None = None) -> str:
+    """A hash of everything that decides what a file becomes in the index: the code, rules, models and
+    data of the `index` package, the versions of the libraries it reads and analyses with, and the
+    user's actors file, rule files and cleaner model."""
     digest = hashlib.sha256(cache.versions(PIPELINE_LIBRARIES))
-    paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts)
+    paths = sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".toml", ".gz") and "__pycache__" not in p.parts)
     for path in paths:  # named relative to the package: a checkout moved elsewhere builds on
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     if actors_file:
         digest.update(b"actors\0" + Path(actors_file).read_bytes() + b"\0")
+    for path in sorted(rules_dir.glob("*.toml")) if rules_dir else ():
+        digest.update(b"rules\0" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if cleaner_model:
+        digest.update(b"model\0" + Path(cleaner_model).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("var/index"), description="index folder (generations and CURRENT)")
     corpus_dir: Path = Field(Path("data/sample"), description="corpus folder the rebuild reads")
     actors_file: str | None = Field(None, description="a TOML file of actors added to or overriding the gazetteer")
+    rules_dir: Path | None = Field(None, description="a folder of your own boilerplate rule files (*.toml), merged on top of the built-in ones")
+    cleaner_model: Path | None = Field(None, description="a line classifier fitted by scripts/train_cleaner.py; unset: the shipped one")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed to call the API from a browser, comma-separated"
     )
@@ -39,7 +41,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("actors_file", "admin_token", "cache_dir", mode="before")
+    @field_validator("actors_file", "admin_token", "cache_dir", "rules_dir", "cleaner_model", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None

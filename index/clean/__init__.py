@@ -1,44 +1,53 @@
 """Boilerplate stripping: a raw page in, the article's title and paragraphs out, every removal with
-its reason. The stages, in the order `clean` runs them:
+its reason, and a verdict on pages that hold no article at all. The stages, in the order `clean`
+runs them:
 
 1. `text`      characters and markup normalised, the page split into lines
 2. `inline`    boilerplate inside a line cut off (caption toggles, datelines, credits)
 3. `classify`  whole lines classified by rule (index/rules/*.toml), code and scrambled letters
-4. `layout`    blocks: sections after a heading, neighbours of one kind, bylines, runs of menu
+4. `layout`    blocks: neighbours of one kind, sections after a heading, bylines, runs of menu
                items, lines the corpus repeats, labels around the article
 5. `sites`     the site's own name
-6. `model`     the learned line classifier decides what the rules left open, and cuts
+6. `model`     the learned line classifier decides what the rules left open; `glued` cuts
                boilerplate glued onto article text
 7. `title`, `dedupe`  the title picked; truncated copies, duplicate paragraphs, repeated articles
 8. `verdict`   whether what is left is an article at all, and if not, what the page is
+
+Stages 1-5 are rules: what they remove is removed (a user's own rules folder adds to them). What
+the model's file lists as its signals, the layout stages only mark, and the model weighs it.
 """
 
 from __future__ import annotations
 
-from index.clean import classify, dedupe, inline, layout, sites, title
+from pathlib import Path
+
+import numpy as np
+
+from index.clean import classify, dedupe, glued, inline, layout, sites, title, verdict
+from index.clean import model as line_model
 from index.clean.rules import Rules, load_rules
-from index.clean.shapes import ends_article, is_headline
+from index.clean.shapes import is_headline
 from index.clean.text import Page, line_keys
 from index.documents import CleanDocument, RawDocument
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
-__all__ = ["clean", "has_article_text", "is_headline", "line_keys", "removal_reasons"]
+__all__ = ["clean", "has_article_text", "is_headline", "line_keys", "removal_reasons", "rule_stages"]
 
-MIN_ARTICLE_WORDS = 40
+has_article_text = verdict.has_article_text
+RULES_ONLY = False  # pass as `model` to clean with the rules alone
 
-# Removal reasons the cleaner itself gives; every other reason is the name of a rule kind.
+# Removal reasons the cleaner itself gives; every other reason is the name of a rule kind or of a
+# kind of boilerplate the model recognises.
 CODE_REASONS = frozenset({
     "html", "caption_toggle", "duplicate_caption", "breadcrumb", "menu", "duplicate_paragraph",
     "near_duplicate_paragraph", "repeated_article", "duplicate_title", "scrambled_text", "repeated_line",
-    "code", "page_header", "page_footer", "masthead", "related_links",
+    "code", "page_header", "page_footer", "masthead", "related_links", "glued", "boilerplate",
 })
 
 
-def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines = NO_REPEATED_LINES) -> CleanDocument:
-    """Clean one raw article; `repeated` are the lines its corpus repeats across articles. The title
-    is the explicit one, or the first line when it reads as a headline, or None. The result may have
-    no paragraphs: then it has no article text."""
-    page = Page(raw, rules or load_rules())
+def rule_stages(raw: RawDocument, rules: Rules, repeated: RepeatedLines, signals: tuple[str, ...] | frozenset[str] = ()) -> Page:
+    """Stages 1-5: the page as the rules leave it (`signals`: findings marked, not removed)."""
+    page = Page(raw, rules, frozenset(signals))
     inline.cut(page)
     classify.by_rules(page)
     layout.neighbours(page)
@@ -48,9 +57,43 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
     layout.repeated(page, repeated)
     sites.names(page)
     layout.edges(page)
+    return page
+
+
+def model_for(path: Path | None = None) -> line_model.LineModel:
+    """The line classifier in `path`, or the shipped one."""
+    return line_model.load(path or line_model.MODEL_FILE)
+
+
+def clean(
+    raw: RawDocument,
+    rules: Rules | None = None,
+    repeated: RepeatedLines = NO_REPEATED_LINES,
+    model: line_model.LineModel | bool | None = None,
+) -> CleanDocument:
+    """Clean one raw article; `repeated` are the lines its corpus repeats across articles. `model`:
+    the line classifier (default: the shipped one), or RULES_ONLY. The title is the explicit one,
+    or the first line when it reads as a headline, or None. A page with no article text comes back
+    with `no_article` saying what it is."""
+    rules = rules or load_rules()
+    fitted = model_for() if model is None or model is True else model or None
+    page = rule_stages(raw, rules, repeated, fitted.signals if fitted else ())
+    no_article = None
+    if fitted:
+        features = fitted.features(page, repeated)
+        _, probabilities = fitted.probabilities(features)
+        remove = np.flatnonzero((probabilities > fitted.threshold) & np.array([line.kept for line in page.lines], dtype=bool))
+        for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
+            page.remove(page.lines[i], kind)
+        glued.cut(page, fitted, features)
+        _, figures = verdict.page_figures(features, probabilities, fitted.threshold)
+        if fitted.page.probability(figures) > fitted.page.threshold:
+            no_article = verdict.reason(page)
     title.pick(page)
     dedupe.apply(page)
     paragraphs = [" ".join(x.text.split()) for x in page.lines if x.kept and x is not page.headline]
+    if no_article is None and not has_article_text(paragraphs):
+        no_article = verdict.reason(page)
     return CleanDocument(
         id=raw.id,
         title=page.title,
@@ -61,17 +104,11 @@ def clean(raw: RawDocument, rules: Rules | None = None, repeated: RepeatedLines 
         url=raw.url,
         source=raw.source,
         lang=raw.lang or "und",
+        no_article=no_article,
     )
 
 
-def has_article_text(paragraphs: list[str]) -> bool:
-    """Whether cleaning left an article: one finished sentence of some length (a brief may be no more),
-    or a few short lines. What a consent wall or login page leaves behind is buttons and labels."""
-    return any(ends_article(p) for p in paragraphs) or sum(len(p.split()) for p in paragraphs) >= MIN_ARTICLE_WORDS
-
-
-def removal_reasons(rules: Rules | None = None) -> frozenset[str]:
+def removal_reasons(rules: Rules | None = None, model: line_model.LineModel | None = None) -> frozenset[str]:
     """Every reason a removal can carry."""
-    return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds}
-
-
+    kinds = (model or model_for()).kinds.kinds if (model or line_model.MODEL_FILE.exists()) else ()
+    return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds} | set(kinds)

@@ -43,6 +43,8 @@ def _classify(page: Page, text: str, key: str) -> str | None:
     if not key and not any(ch.isalnum() for ch in text):
         return "no_letters"
     words = word_count(text)
+    if words > T.medium_line_words and SENTENCE_END.search(text):
+        return None  # a long paragraph that ends a sentence: the line model weighs it, no pattern decides
     needed = needed_hits(page, text, words)
     candidates = rules.candidates(text)
     for kind in rules.kinds:
@@ -56,8 +58,6 @@ def _classify(page: Page, text: str, key: str) -> str | None:
         return found[0].name
     if is_menu_line(page, text):
         return "menu"
-    if words > T.medium_line_words and SENTENCE_END.search(text):
-        return None  # a long paragraph that ends a sentence is no row of items
     return classify_segments(page, text)
 
 

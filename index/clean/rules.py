@@ -129,6 +129,10 @@ class Words:
     consent_owners: tuple[str, ...]
     consent_verbs: tuple[str, ...]  # `Die Presse verwendet Cookies`
     consent_pronouns: tuple[str, ...]  # `Vi bruger cookies` names no site
+    you: tuple[str, ...]  # addressing the reader: `du`, `Sie`
+    we: tuple[str, ...]  # the site speaking: `vi`, `wir`
+    currencies: tuple[str, ...]
+    durations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,8 @@ SETTINGS_TABLES = {
     "bylines": {"roles", "role_stems", "role_prepositions", "born"},
     "imprint": {"rights", "not_names"},
     "consent_subject": {"joiners", "owners", "verbs", "pronouns"},
+    "address": {"you", "we"},
+    "units": {"currencies", "durations"},
 }
 
 
@@ -344,6 +350,10 @@ def _words(merged: dict[str, dict]) -> Words:
         consent_owners=get("consent_subject", "owners"),
         consent_verbs=get("consent_subject", "verbs"),
         consent_pronouns=get("consent_subject", "pronouns"),
+        you=get("address", "you"),
+        we=get("address", "we"),
+        currencies=get("units", "currencies"),
+        durations=get("units", "durations"),
     )
 
 

@@ -43,8 +43,9 @@ class Line:
 class Page:
     """One page being cleaned: its lines, what was removed and why, and what the stages remember."""
 
-    def __init__(self, raw: RawDocument, rules: Rules) -> None:
+    def __init__(self, raw: RawDocument, rules: Rules, signals: frozenset[str] = frozenset()) -> None:
         self.raw, self.rules = raw, rules
+        self.signal_reasons = signals  # what the layout stages find but the line model decides
         self._removed: list[tuple[int, Removal]] = []
         self._label_keys: dict[str, str] = {}
         self.cuts: dict[str, tuple] = {}  # text -> its trailing cut (index.clean.inline), asked twice
@@ -59,7 +60,10 @@ class Page:
             self._removed.append((index, Removal(text.strip(), reason)))
 
     def remove(self, line: Line, reason: str) -> None:
-        if line.kept:
+        """Remove a line, or for a signal reason mark it for the line model to weigh."""
+        if reason in self.signal_reasons:
+            line.signals.add(reason)
+        elif line.kept:
             line.reason = reason
             self.drop(line.text, reason, line.index)
 

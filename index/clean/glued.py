@@ -1,0 +1,93 @@
+"""Boilerplate glued onto article text, cut at the seam and the article part kept.
+
+A scraper that drops the markup between two elements glues their texts: a label onto a headline
+(`AboDesinformative Inhalte`, `PremiumVladimir Putins …`), a timestamp onto a paragraph
+(`… kl. 20:13Den amerikanske …`), a site name after a headline (`… Russland?dagsavisen.no`); a
+link's words end a paragraph (`… Mehr dazu lesen Sie hier.`). Each seam gives a candidate piece:
+the words before a capital that follows a small letter or a figure inside a word, a host name
+after a sentence's end, the last short sentence of a paragraph. A piece goes when the rules name
+it or the line model's text score finds it boilerplate, and something of the line is left; a word
+joined at the seam that is a word of some language (`YouTube`, `LinkedIn`) is no seam.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from index.clean.classify import classify
+from index.clean.features import extract
+from index.clean.text import Line, Page
+from index.documents import RawDocument
+
+# The text model's probability that a piece is boilerplate, for it to go: a piece glued without a
+# space is a seam for sure, the last sentence of a paragraph may well be the article's own.
+SEAM_PROBABILITY = 0.85
+SENTENCE_PROBABILITY = 0.95
+MAX_PIECE_WORDS = 8  # a glued label, timestamp or link is short
+MIN_REST_WORDS = 3  # what is left of the line must be text
+
+# a small letter, a figure or a closing mark inside a token, then a capital and a small letter
+_LEADING = re.compile(r"^((?:\S+\s+){0,6}?\S*?[a-zäöüßæøåé0-9:)\]])(?=[A-ZÄÖÜÆØÅÉ][a-zäöüßæøåé])")
+_HOST = re.compile(r"(?<=[.!?…»«\"”“])\s*((?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:dk|de|at|ch|no|se|com|net|org))$", re.I)
+_LAST_SENTENCE = re.compile(r"(?<=[.!?…»\"”])\s+([^.!?…]{2,80}[.!?…]?|\[[^\]]{2,40}\])$")
+
+
+def candidates(text: str) -> list[tuple[str, str, float]]:
+    """(piece, rest, probability needed) for each seam of a line: the glued part, what the line would
+    keep, and how sure the text model must be that the piece is boilerplate (0: a host name glued
+    after a sentence needs no model)."""
+    found = []
+    m = _LEADING.match(text)
+    if m and not text[m.end() - 1].isspace() and not _is_word(text, m.end()):
+        found.append((m.group(1), text[m.end() :], SEAM_PROBABILITY))
+    m = _HOST.search(text)
+    if m:
+        found.append((m.group(1), text[: m.start(1)], 0.0))
+    m = _LAST_SENTENCE.search(text)
+    if m:
+        found.append((m.group(1), text[: m.start(1)], SENTENCE_PROBABILITY))
+    return [
+        (piece.strip(), rest.strip(), needed)
+        for piece, rest, needed in found
+        if len(piece.split()) <= MAX_PIECE_WORDS and len(rest.split()) >= MIN_REST_WORDS
+    ]
+
+
+def _is_word(text: str, seam: int) -> bool:
+    """Whether the token joined at `seam` is a word of a language we know (YouTube, LinkedIn, iPhone)."""
+    from index.letters import _languages
+
+    start = text.rfind(" ", 0, seam) + 1
+    end = seam
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    token = re.sub(r"\W", "", text[start:end]).lower()
+    return any(token in language.vocabulary for language in _languages())
+
+
+def cut(page: Page, model, features=None) -> None:
+    """Cut the glued boilerplate off each kept line with a seam; the cut part is removed as `glued`
+    (or as the kind the rules give it)."""
+    todo: list[tuple[Line, str, str, float]] = []
+    for line in page.lines:
+        if line.kept and len(line.text.split()) >= MIN_REST_WORDS:
+            todo += [(line, *found) for found in candidates(line.text)]
+    if not todo:
+        return
+    pieces = Page(RawDocument(id="", text="\n".join(piece for _, piece, _, _ in todo), source_path=""), page.rules)
+    found = extract(pieces, model.reasons, model.signals, text_only=True)
+    probability = 1.0 / (1.0 + np.exp(-model.text_scores(found)))
+    by_text = {line.text: p for line, p in zip(pieces.lines, probability.tolist())}
+    done: set[int] = set()
+    for line, piece, rest, needed in todo:
+        if line.index in done:
+            continue
+        kind = classify(page, piece)
+        if kind or by_text.get(piece, 0.0) > needed:
+            page.drop(piece, kind or "glued", line.index)
+            line.text, line.cut = rest, True
+            done.add(line.index)
+
+

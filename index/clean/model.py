@@ -1,0 +1,266 @@
+"""Stage 6: the learned line classifier. It decides the lines the rules left open.
+
+Three parts, applied to a whole page at once (index/clean/features.py says what they see):
+1. a linear model over the line's hashed words and character n-grams: a text score;
+2. gradient-boosted trees (LightGBM) over the dense features, the text score and the neighbours'
+   text scores: a first probability that the line is boilerplate;
+3. the same trees again, now also seeing the first probabilities around the line — the block it
+   sits in, the article's main block (the run of lines that most looks like article), the page's
+   share of boilerplate: the final probability.
+
+A line whose probability exceeds the model's threshold is removed, with the kind of boilerplate it
+most resembles as its reason. The model file (index/models/cleaner.json.gz) holds weights and trees,
+no text; scripts/train_cleaner.py reproduces it from labelled pages (index/clean/training.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import lightgbm
+import numpy as np
+
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract
+from index.clean.text import Page
+from index.repeated import NO_REPEATED_LINES, RepeatedLines
+
+REMOVED = len(OWN) + len(POSITION)  # the dense column that says the rules removed the line
+MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "cleaner.json.gz"
+FORMAT = 1
+NEIGHBOURS = (-2, -1, 1, 2)
+CONTEXT = (
+    "p1", "p1@-2", "p1@-1", "p1@+1", "p1@+2", "p1_window3", "p1_window6", "in_main_block", "before_main_block",
+    "after_main_block", "main_block_share", "page_p1", "page_kept_share",
+)
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used."""
+
+
+@dataclass
+class LineModel:
+    """A fitted line classifier: text weights, two boosters, the threshold and what its features mean."""
+
+    text_weights: np.ndarray  # float32, 2**BITS
+    text_bias: float
+    pass1: lightgbm.Booster
+    pass2: lightgbm.Booster
+    threshold: float
+    reasons: tuple[str, ...]  # the removal reasons its dense features know, in column order
+    signals: tuple[str, ...]  # layout findings it weighs instead of obeying (see Page.signal_reasons)
+    kinds: "KindModel"
+    page: "PageModel"
+    meta: dict = field(default_factory=dict)  # how it was trained: settings, data, figures
+
+    def features(self, page: Page, repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
+        return extract(page, self.reasons, self.signals, repeated)
+
+    def text_scores(self, features: PageFeatures) -> np.ndarray:
+        return text_scores(self.text_weights, self.text_bias, features)
+
+    def probabilities(self, features: PageFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """(first, final) probabilities that each line is boilerplate; 1 for a line the rules removed."""
+        open_ = open_lines(features.dense)
+        x1 = first_inputs(features.dense, self.text_scores(features))
+        p1 = predict(self.pass1, x1, open_)
+        p2 = predict(self.pass2, second_inputs(x1, p1, features.dense), open_)
+        return p1, p2
+
+    def to_dict(self) -> dict:
+        nonzero = np.flatnonzero(self.text_weights)
+        return {
+            "format": FORMAT,
+            "bits": BITS,
+            "threshold": self.threshold,
+            "reasons": list(self.reasons),
+            "signals": list(self.signals),
+            "text": {"bias": round(float(self.text_bias), 6), "buckets": nonzero.tolist(), "weights": [round(float(w), 5) for w in self.text_weights[nonzero]]},
+            "pass1": self.pass1.model_to_string(),
+            "pass2": self.pass2.model_to_string(),
+            "kinds": self.kinds.to_dict(),
+            "page": self.page.to_dict(),
+            "meta": self.meta,
+        }
+
+    def save(self, path: Path) -> None:
+        """A gzip'd JSON file, byte for byte the same for the same model (no time stamp inside)."""
+        data = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LineModel:
+        if data.get("format") != FORMAT or data.get("bits") != BITS:
+            raise ModelError(f"model format {data.get('format')} with {data.get('bits')} bits; this version reads format {FORMAT} with {BITS}")
+        weights = np.zeros(1 << BITS, dtype=np.float32)
+        weights[np.array(data["text"]["buckets"], dtype=np.int64)] = np.array(data["text"]["weights"], dtype=np.float32)
+        return cls(
+            text_weights=weights,
+            text_bias=float(data["text"]["bias"]),
+            pass1=lightgbm.Booster(model_str=data["pass1"]),
+            pass2=lightgbm.Booster(model_str=data["pass2"]),
+            threshold=float(data["threshold"]),
+            reasons=tuple(data["reasons"]),
+            signals=tuple(data["signals"]),
+            kinds=KindModel.from_dict(data["kinds"]),
+            page=PageModel.from_dict(data["page"]),
+            meta=data.get("meta", {}),
+        )
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = MODEL_FILE) -> LineModel:
+    """The model in `path` (the shipped one by default), read once per process."""
+    try:
+        data = json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, ValueError, EOFError) as exc:
+        raise ModelError(f"{path}: not a cleaner model file ({exc})") from None
+    try:
+        return LineModel.from_dict(data)
+    except (KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
+        raise ModelError(f"{path}: {exc}") from None
+
+
+def open_lines(dense: np.ndarray) -> np.ndarray:
+    """The lines the rules left open (the trees decide those only)."""
+    return dense[:, REMOVED] == 0
+
+
+def predict(booster: lightgbm.Booster, x: np.ndarray, open_: np.ndarray) -> np.ndarray:
+    """The booster's probabilities for the open lines, 1 for the lines the rules removed."""
+    out = np.ones(len(x))
+    if open_.any():
+        out[open_] = booster.predict(x[open_], num_threads=1)
+    return out
+
+
+def text_scores(weights: np.ndarray, bias: float, features: PageFeatures) -> np.ndarray:
+    """The linear text model's score of each line: its features' weights, each feature 1/sqrt(k) for a
+    line of k features (as it was trained)."""
+    n = len(features.norm)
+    sums = np.bincount(features.rows, weights=weights[features.buckets], minlength=n)
+    return bias + sums * features.norm
+
+
+def _shift(values: np.ndarray, k: int, fill: float) -> np.ndarray:
+    out = np.full(len(values), fill, dtype=np.float64)
+    n = len(values)
+    if abs(k) < n:
+        if k > 0:
+            out[: n - k] = values[k:]
+        else:
+            out[-k:] = values[: n + k]
+    return out
+
+
+def first_inputs(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The first pass's inputs: dense features, the line's text score and its neighbours'."""
+    return np.column_stack([dense, scores, *(_shift(scores, k, 0.0) for k in NEIGHBOURS)])
+
+
+def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """The second pass's inputs: the first pass's, and what the first probabilities say around the line."""
+    n = len(p1)
+    if n == 0:
+        return np.zeros((0, x1.shape[1] + len(CONTEXT)))
+    words = np.expm1(dense[:, 1].astype(np.float64))  # the `words` column, stored as log1p
+    start, end = main_block(p1, words)
+    positions = np.arange(n)
+    inside = (positions >= start) & (positions <= end)
+    cumulative = np.r_[0.0, np.cumsum(p1)]
+
+    def window(k: int) -> np.ndarray:
+        lo, hi = np.maximum(positions - k, 0), np.minimum(positions + k + 1, n)
+        return (cumulative[hi] - cumulative[lo] - p1) / np.maximum(hi - lo - 1, 1)
+
+    context = np.column_stack([
+        p1, *(_shift(p1, k, -1.0) for k in NEIGHBOURS), window(3), window(6), inside,
+        np.minimum(np.maximum(start - positions, 0), 20) / 20, np.minimum(np.maximum(positions - end, 0), 20) / 20,
+        np.full(n, words[inside].sum() / max(words.sum(), 1.0)), np.full(n, p1.mean()), np.full(n, (p1 < 0.5).mean()),
+    ])
+    return np.column_stack([x1, context])
+
+
+def main_block(p1: np.ndarray, words: np.ndarray) -> tuple[int, int]:
+    """The article's main block: the run of lines with the largest sum of words weighted by how much
+    more article than boilerplate each line looks (the maximum subarray)."""
+    gain = words * (0.5 - p1)
+    best, current, start, best_start, best_end = -np.inf, 0.0, 0, 0, 0
+    for i, value in enumerate(gain.tolist()):
+        if current <= 0:
+            current, start = value, i
+        else:
+            current += value
+        if current > best:
+            best, best_start, best_end = current, start, i
+    return best_start, best_end
+
+
+def input_names(reasons: tuple[str, ...], signals: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Column names of the first and second pass's inputs."""
+    first = dense_names(reasons, signals) + ["text"] + [f"text@{k:+d}" for k in NEIGHBOURS]
+    return first, first + list(CONTEXT)
+
+
+@dataclass
+class KindModel:
+    """What kind of boilerplate a removed line most resembles (the reason it is reported with): a
+    nearest-centroid over the text features, one centroid per kind."""
+
+    kinds: tuple[str, ...]
+    buckets: np.ndarray  # (features,) int64, sorted
+    centroids: np.ndarray  # (kinds, features) float32
+
+    def predict(self, features: PageFeatures, lines: np.ndarray) -> list[str]:
+        if not len(self.kinds) or not len(lines):
+            return ["boilerplate"] * len(lines)
+        mask = np.isin(features.rows, lines)
+        rows, buckets = features.rows[mask], features.buckets[mask]
+        at = np.searchsorted(self.buckets, buckets)
+        at = np.minimum(at, len(self.buckets) - 1)
+        known = self.buckets[at] == buckets
+        position = {line: i for i, line in enumerate(lines.tolist())}
+        local = np.array([position[r] for r in rows[known].tolist()], dtype=np.int64)
+        scores = np.zeros((len(lines), len(self.kinds)))
+        np.add.at(scores, local, self.centroids[:, at[known]].T * features.norm[rows[known]][:, None])
+        return [self.kinds[k] if scores[i, k] > 0 else "boilerplate" for i, k in enumerate(scores.argmax(axis=1))]
+
+    def to_dict(self) -> dict:
+        return {"kinds": list(self.kinds), "buckets": self.buckets.tolist(), "centroids": [[round(float(v), 4) for v in row] for row in self.centroids]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KindModel:
+        buckets = np.array(data["buckets"], dtype=np.int64)
+        centroids = np.array(data["centroids"], dtype=np.float32).reshape(len(data["kinds"]), len(buckets))
+        return cls(tuple(data["kinds"]), buckets, centroids)
+
+
+@dataclass
+class PageModel:
+    """Whether a page holds an article at all: logistic regression over a few page-level figures."""
+
+    names: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+    threshold: float
+
+    def probability(self, values: np.ndarray) -> float:
+        z = float(((values - self.mean) / self.scale) @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {
+            "names": list(self.names), "weights": [round(float(w), 6) for w in self.weights], "bias": round(float(self.bias), 6),
+            "mean": [round(float(v), 6) for v in self.mean], "scale": [round(float(v), 6) for v in self.scale], "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PageModel:
+        return cls(tuple(data["names"]), np.array(data["weights"]), float(data["bias"]), np.array(data["mean"]), np.array(data["scale"]), float(data["threshold"]))
