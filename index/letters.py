@@ -41,7 +41,7 @@ FUNCTION_WORD_SHARE = 0.2  # real lines: median 48%, 5th percentile 23%; shifted
 MIN_COMMON_WORDS = 3  # lower-case words needed before few known words count as evidence
 PAIR_CHECK_SHARE = 0.6  # only lines with fewer known words than this are worth the pair score
 UNSEEN_PAIR_LOG_PROB = math.log(1e-7)
-SAMPLE_CHARS = 400
+SAMPLE_CHARS = 120
 
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % MIN_WORD_LETTERS)
 _ANY_WORD = re.compile(r"[^\W\d_]{2,}")

@@ -26,7 +26,6 @@ from index.language import detect, normalise_code  # noqa: E402
 from index.sources import read_corpus  # noqa: E402
 
 from eval_actors import no_actor_mentions  # noqa: E402  (scripts/ is on the path: the script's folder)
-from eval_cleaning import norm, ratio  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 LABELLED = {
@@ -34,6 +33,15 @@ LABELLED = {
     "fixture": (REPO / "tests" / "fixtures" / "corpus", [REPO / "tests" / "fixtures" / "corpus_expected.toml"]),
 }
 LANGID_LANGUAGES = ("da", "de", "en", "nb", "sv", "nl")
+
+
+def norm(text: str) -> str:
+    """Whitespace runs as one space: how snippets and output lines are compared."""
+    return " ".join(text.split())
+
+
+def ratio(good: int, total: int) -> float:
+    return good / total if total else 1.0
 
 
 def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, float], list[str]]:

@@ -8,13 +8,12 @@ tests/eval/cleaning/seeds.toml are line numbers, and its inline patterns describ
 import tomllib
 from pathlib import Path
 
-import eval_cleaning
 import pytest
 from conftest import needs_shared
 
 from index.actors import load_gazetteer
 from index.build import build
-from index.clean import removal_reasons
+from index.clean import evaluation, removal_reasons
 from search import SearchService
 
 pytestmark = needs_shared
@@ -32,13 +31,13 @@ def norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def cases():
     """Per seed, its article lines (inline boilerplate cut) and boilerplate, as the evaluation reads them."""
-    return {case.raw.id: case for case in eval_cleaning.seed_cases()}
+    return {case.raw.id: case for case in evaluation.seed_cases()}
 
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("seed-index")
-    report = build(eval_cleaning.SEEDS, index_dir)
+    report = build(evaluation.SEEDS, index_dir)
     assert report.documents == 5
     service = SearchService(index_dir)
     docs = {doc_id: service.document(doc_id, include_removed=True) for doc_id in SEED_LINES}

@@ -78,22 +78,21 @@ def clean(
     rules = rules or load_rules()
     fitted = model_for() if model is None or model is True else model or None
     page = rule_stages(raw, rules, repeated, fitted.signals if fitted else ())
-    no_article = None
     if fitted:
         features = fitted.features(page, repeated)
+        classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
         _, probabilities = fitted.probabilities(features)
-        remove = np.flatnonzero((probabilities > fitted.threshold) & np.array([line.kept for line in page.lines], dtype=bool))
+        remove = np.flatnonzero(fitted.removed(features, probabilities) & np.array([line.kept for line in page.lines], dtype=bool))
         for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
-            page.remove(page.lines[i], kind)
+            line = page.lines[i]  # what the layout found it to be, else the kind it most resembles
+            page.remove(line, min(line.signals) if line.signals else kind, decided=True)
         glued.cut(page, fitted, features)
-        _, figures = verdict.page_figures(features, probabilities, fitted.threshold)
-        if fitted.page.probability(figures) > fitted.page.threshold:
-            no_article = verdict.reason(page)
+    else:
+        classify.scrambled(page)
     title.pick(page)
     dedupe.apply(page)
     paragraphs = [" ".join(x.text.split()) for x in page.lines if x.kept and x is not page.headline]
-    if no_article is None and not has_article_text(paragraphs):
-        no_article = verdict.reason(page)
+    no_article = None if has_article_text(paragraphs) else verdict.reason(page)
     return CleanDocument(
         id=raw.id,
         title=page.title,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from index.clean import inline
 from index.clean.rules import line_key, word_count
-from index.clean.shapes import QUOTES, SENTENCE_END, strip_counts
+from index.clean.shapes import QUOTES, ends_sentence, strip_counts
 from index.clean.text import Page
 from index.clean.thresholds import T
 from index.letters import is_scrambled
@@ -20,12 +22,16 @@ _BREADCRUMB_SEPARATOR = re.compile(r"\s[›>/]\s")
 _MENU_PUNCTUATION = re.compile(r"[.,:;!?»«\"“”„()]")
 _CODE_CHARS = re.compile(r'[{}\[\];=<>"\\|&$]')
 _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON always do
+# A line this much of whose words are function words is language (index.letters: real lines have a
+# fifth or more, scrambled ones less; this share counts figures as words too, hence the margin).
+SCRAMBLED_FUNCTION_WORDS = 0.3
+_KEYED_CHARS = 300  # a longer line's key is made only if a rule needs it (most are paragraphs)
 
 
 def by_rules(page: Page) -> None:
     for line in page.lines:
         if line.kept:
-            reason = classify(page, line.text, None if line.cut else line.key) or unreadable(page, line.text)
+            reason = classify(page, line.text, None if line.cut or len(line.text) > _KEYED_CHARS else line.key) or code(line.text)
             if reason:
                 page.remove(line, reason)
 
@@ -43,10 +49,10 @@ def _classify(page: Page, text: str, key: str) -> str | None:
     if not key and not any(ch.isalnum() for ch in text):
         return "no_letters"
     words = word_count(text)
-    if words > T.medium_line_words and SENTENCE_END.search(text):
-        return None  # a long paragraph that ends a sentence: the line model weighs it, no pattern decides
-    needed = needed_hits(page, text, words)
     candidates = rules.candidates(text)
+    if words > T.medium_line_words and ends_sentence(text):
+        return _paragraph_kind(page, text, words, candidates)
+    needed = needed_hits(page, text, words)
     for kind in rules.kinds:
         if key in kind.lines:
             return kind.name
@@ -59,6 +65,16 @@ def _classify(page: Page, text: str, key: str) -> str | None:
     if is_menu_line(page, text):
         return "menu"
     return classify_segments(page, text)
+
+
+def _paragraph_kind(page: Page, text: str, words: int, candidates) -> str | None:
+    """A long paragraph that ends a sentence is boilerplate only on three different hits of one kind
+    (a consent notice full of its vocabulary); the rest of it is the line model's to judge."""
+    for kind in page.rules.kinds:
+        patterns = candidates.get(kind.name)
+        if patterns and _reachable(patterns, 3, words) and kind.hits(text, patterns, words) >= needed_hits(page, text, words):
+            return kind.name
+    return None
 
 
 def is_menu_line(page: Page, text: str) -> bool:
@@ -101,15 +117,22 @@ def classify_segments(page: Page, text: str) -> str | None:
     return max(set(named), key=named.count) if named else "menu"
 
 
-def unreadable(page: Page, text: str) -> str | None:
-    """Code (script, JSON, CSS left in the text) or scrambled letters: what no reader can read. A
-    quotation with a verb of saying is someone's words, in whatever language."""
+def code(text: str) -> str | None:
+    """Code (script, JSON, CSS left in the text): what no reader reads."""
     symbols = len(_CODE_CHARS.findall(text)) if _CODE_HINT.search(text) else 0
-    if symbols >= T.code_min_symbols and symbols >= T.code_symbol_share * len(text):
-        return "code"
-    if is_scrambled(text) and not (QUOTES.search(text) and page.rules.speech.search(text)):
-        return "scrambled_text"
-    return None
+    return "code" if symbols >= T.code_min_symbols and symbols >= T.code_symbol_share * len(text) else None
+
+
+def scrambled(page: Page, function_words: np.ndarray | None = None) -> None:
+    """Remove lines of scrambled letters (a paywall's locked paragraphs, shifted or shuffled). A
+    quotation with a verb of saying is someone's words, in whatever language. `function_words`:
+    per line, the share of its words that are function words of our languages, when known: a line
+    with many is language, and needs no closer look."""
+    for i, line in enumerate(page.lines):
+        if not line.kept or (function_words is not None and function_words[i] >= SCRAMBLED_FUNCTION_WORDS):
+            continue
+        if is_scrambled(line.text) and not (QUOTES.search(line.text) and page.rules.speech.search(line.text)):
+            page.remove(line, "scrambled_text")
 
 
 def _reachable(patterns, needed: float, words: int) -> bool:

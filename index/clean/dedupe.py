@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from index.clean.rules import content_key
-from index.clean.shapes import SENTENCE_END
+from index.clean.shapes import ends_sentence
 from index.clean.text import Line, Page
 from index.clean.thresholds import T
 
@@ -23,7 +23,7 @@ def truncated_copies(page: Page, keys: dict[int, str]) -> None:
     ordered = sorted(((keys[x.index], x) for x in page.lines if x.kept), key=lambda item: item[0])
     for (key, line), (following, _) in zip(ordered, ordered[1:]):
         truncated = line.text.rstrip().endswith(("…", "..."))  # then it may stop inside a word
-        if not truncated and SENTENCE_END.search(line.text):
+        if not truncated and ends_sentence(line.text):
             continue  # a finished sentence that another paragraph repeats and goes on from is text
         needed = T.truncated_min_words if truncated else T.prefix_copy_min_words
         if following.startswith(key if truncated else key + " ") and following != key and len(key.split()) >= needed:
@@ -72,40 +72,52 @@ def duplicates(page: Page, lines: list[Line], keys: dict[int, str]) -> None:
 
 class _LongLines:
     """The word sets of earlier long lines, indexed so that a near-duplicate is found without comparing
-    a line with each of them. Prefix filtering: in any fixed order of words, two sets with Jaccard
-    similarity t or more share one of the first n - ceil(t * n) + 1 words of each set of n words.
-    Only the last `near_duplicate_window` long lines are searched: linear time on huge files."""
+    a line with each of them (PPJoin: Xiao et al., Efficient Similarity Joins for Near Duplicate
+    Detection, 2008). In any fixed order of words, two sets with Jaccard similarity t or more share
+    one of the first n - ceil(t * n) + 1 words of each set of n words (prefix filter); a candidate met
+    at position i of this line's prefix and j of its own can share at most what it shared before,
+    plus 1, plus the shorter of the two rests (positional filter). Only the last
+    `near_duplicate_window` long lines are searched: linear time on huge files."""
 
     def __init__(self) -> None:
         self.lines: list[tuple[int, frozenset[str]]] = []  # (position among kept lines, words)
-        self.postings: dict[str, list[int]] = {}  # prefix word -> indexes into self.lines
+        self.postings: dict[str, list[tuple[int, int]]] = {}  # prefix word -> (index into self.lines, its place there)
 
     @staticmethod
     def prefix(words: frozenset[str]) -> list[str]:
         """The first words in a fixed order that puts long (rare) words first: short postings."""
         size = len(words) - math.ceil(T.near_duplicate_jaccard * len(words)) + 1
-        return sorted(sorted(words), key=len, reverse=True)[:size]  # the sort is stable: a total order
+        ordered = sorted(words)
+        ordered.sort(key=len, reverse=True)  # stable: longest first, then alphabetical — a total order
+        return ordered[:size]
 
     def near_duplicate(self, words: frozenset[str], prefix: list[str]) -> int | None:
         """The position of the latest earlier line whose words are nearly these, or None."""
         oldest = len(self.lines) - T.near_duplicate_window
-        candidates: set[int] = set()
-        for word in prefix:
-            for number in reversed(self.postings.get(word, ())):
+        t, n = T.near_duplicate_jaccard, len(words)
+        shared: dict[int, int] = {}
+        pruned: set[int] = set()
+        for i, word in enumerate(prefix):
+            for number, j in reversed(self.postings.get(word, ())):
                 if number < oldest:
                     break
-                candidates.add(number)
-        jaccard = T.near_duplicate_jaccard
-        for number in sorted(candidates, reverse=True):
+                if number in pruned:
+                    continue
+                m = len(self.lines[number][1])
+                before = shared.get(number, 0)
+                if m < t * n or n < t * m or before + 1 + min(n - i - 1, m - j - 1) < math.ceil(t / (1 + t) * (n + m) - 1e-9):
+                    pruned.add(number)  # sizes too far apart, or too few words left to share
+                    shared.pop(number, None)
+                else:
+                    shared[number] = before + 1
+        for number in sorted(shared, reverse=True):
             position, other = self.lines[number]
-            if min(len(words), len(other)) < jaccard * max(len(words), len(other)):
-                continue  # sizes this far apart cannot reach the similarity
             common = len(words & other)
-            if common >= jaccard * (len(words) + len(other) - common):
+            if common >= t * (n + len(other) - common):
                 return position
         return None
 
     def add(self, position: int, words: frozenset[str], prefix: list[str]) -> None:
-        for word in prefix:
-            self.postings.setdefault(word, []).append(len(self.lines))
+        for j, word in enumerate(prefix):
+            self.postings.setdefault(word, []).append((len(self.lines), j))
         self.lines.append((position, words))

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.clean.rules import Words
-from index.clean.shapes import SENTENCE_END
+from index.clean.shapes import ends_sentence
 from index.clean.text import Page
 from index.letters import load as _load_letters
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
@@ -53,18 +53,24 @@ def _inverse(p: np.uint64) -> np.uint64:
 _P_INV = _inverse(_P)
 
 
+# Character classes, one bit each (see _tables); a code point above the tables is a letter.
+_WORD_BIT, _ALPHA_BIT, _UPPER_BIT, _DIGIT_BIT, _SPACE_BIT, _QUOTE_BIT = 1, 2, 4, 8, 16, 32
+_CLASSES = 6
+_QUOTE_CHARS = frozenset("»«„“”\"")
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, ...]:
-    """Per code point below _TABLE_SIZE: lower case (when it keeps the length), word character,
-    letter, upper case, digit, space."""
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point below _TABLE_SIZE: its lower case (when that keeps the length), and its
+    classes as bits: word character, letter, upper case, digit, space, quotation mark."""
     chars = [chr(c) for c in range(_TABLE_SIZE)]
     lower = np.array([ord(ch.lower()) if len(ch.lower()) == 1 else ord(ch) for ch in chars], dtype=np.uint32)
-    word = np.array([ch.isalnum() or ch == "_" for ch in chars])
-    alpha = np.array([ch.isalpha() for ch in chars])
-    upper = np.array([ch.isupper() for ch in chars])
-    digit = np.array([ch.isdigit() for ch in chars])
-    space = np.array([ch.isspace() for ch in chars])
-    return lower, word, alpha, upper, digit, space
+    classes = np.array([
+        (ch.isalnum() or ch == "_") * _WORD_BIT | ch.isalpha() * _ALPHA_BIT | ch.isupper() * _UPPER_BIT
+        | ch.isdigit() * _DIGIT_BIT | ch.isspace() * _SPACE_BIT | (ch in _QUOTE_CHARS) * _QUOTE_BIT
+        for ch in chars
+    ], dtype=np.uint8)
+    return lower, classes
 
 
 def _powers(base: np.uint64, n: int) -> np.ndarray:
@@ -162,7 +168,7 @@ def dense_names(reasons: tuple[str, ...], signals: tuple[str, ...]) -> list[str]
 @dataclass
 class PageFeatures:
     dense: np.ndarray  # (lines, columns) float32
-    rows: np.ndarray  # text features: the line of each (line, bucket) pair, each pair once
+    rows: np.ndarray  # text features: the line of each occurrence of a feature (a bucket)
     buckets: np.ndarray
     norm: np.ndarray  # per line: 1 / sqrt(number of its text features)
 
@@ -178,7 +184,7 @@ def extract(
     if n == 0:
         return PageFeatures(np.zeros((0, len(dense_names(reasons, signals))), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
     texts = [line.text for line in lines]
-    lower, word_table, alpha, upper, digit, space = _tables()
+    lower, class_table = _tables()
     # The page as one array of code points, each line between two "\n": the padding of its n-grams.
     joined = "\n" + "\n".join(texts) + "\n"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
@@ -188,19 +194,15 @@ def extract(
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     starts = np.ones(n, dtype=np.int64)
     starts[1:] += np.cumsum(lengths + 1)[:-1]
-    line_of = np.clip(np.searchsorted(starts, np.arange(len(codes)), side="right") - 1, 0, n - 1)
+    line_of = np.r_[0, np.repeat(np.arange(n), lengths + 1)]  # the "\n" after a line counts with it
     newline = codes == 10
-    inside = ~newline
-
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(line_of[mask & inside], minlength=n).astype(np.float64)
-
-    is_word = np.where(small, word_table[index], True) & inside
-    letters = per_line(np.where(small, alpha[index], True))
-    uppers = per_line(small & upper[index])
-    digits = per_line(small & digit[index])
-    spaces = per_line(small & space[index])
-    punctuation = lengths - per_line(is_word) - spaces
+    classes = np.where(small, class_table[index], _WORD_BIT | _ALPHA_BIT).astype(np.uint8)
+    classes[newline] = 0
+    word_chars, letters, uppers, digits, spaces, quotes = (
+        np.bincount(line_of, weights=(classes & (1 << bit)) > 0, minlength=n) for bit in range(_CLASSES)
+    )
+    punctuation = lengths - word_chars - spaces
+    is_word = (classes & _WORD_BIT) > 0
 
     # words: runs of word characters
     previous = np.r_[False, is_word[:-1]]
@@ -225,27 +227,29 @@ def extract(
         rows_of += [word_line[first_word], word_line[last_word]]
         buckets_of += [bucket(word_hash[first_word], FIRST), bucket(word_hash[last_word], LAST)]
     short = words_per_line <= CHAR_NGRAM_WORDS
-    breaks = np.r_[0, np.cumsum(newline)]  # line breaks before each position
+    # n-grams of the short lines, each line with its "\n" on both sides: they start from the "\n"
+    # before the line to `size` before the "\n" after it
+    short_lines = np.flatnonzero(short & (lengths > 0))
     for size, kind in ((3, CHAR3), (4, CHAR4), (5, CHAR5)):
-        a = np.arange(len(codes) - size + 1)
-        b = a + size
-        keep = (breaks[b - 1] - breaks[a + 1]) == 0  # no line break strictly inside
-        line_at = line_of[a + 1]
-        keep &= short[line_at]
-        rows_of.append(line_at[keep])
-        buckets_of.append(bucket(hasher.spans(a[keep], b[keep]), kind))
-    keys = np.unique(np.concatenate(rows_of).astype(np.int64) << BITS | np.concatenate(buckets_of))
-    rows, buckets = keys >> BITS, keys & ((1 << BITS) - 1)
-    norm = 1.0 / np.sqrt(np.maximum(np.bincount(rows, minlength=n), 1))
+        count = np.maximum(lengths[short_lines] + 3 - size, 0)  # line + 2 padding, minus size, plus 1
+        if not count.sum():
+            continue
+        line_at = np.repeat(short_lines, count)
+        offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        a = starts[line_at] - 1 + offset
+        rows_of.append(line_at)
+        buckets_of.append(bucket(hasher.spans(a, a + size), kind))
+    rows, buckets = np.concatenate(rows_of).astype(np.int64), np.concatenate(buckets_of)
+    norm = 1.0 / np.sqrt(np.maximum(np.bincount(rows, minlength=n), 1))  # a feature twice in a line counts twice
     if text_only:
         return PageFeatures(np.zeros((n, 0), np.float32), rows, buckets, norm)
 
     # shape
     you_set, we_set, function_set = _word_sets(page.rules.words)
-    you = np.bincount(word_line, weights=np.isin(word_hash, you_set), minlength=n)
-    we = np.bincount(word_line, weights=np.isin(word_hash, we_set), minlength=n)
-    function_words = np.bincount(word_line, weights=np.isin(word_hash, function_set), minlength=n)
-    capitalised = np.bincount(word_line, weights=(small[word_start] & upper[index[word_start]]), minlength=n)
+    you = np.bincount(word_line, weights=_member(word_hash, you_set), minlength=n)
+    we = np.bincount(word_line, weights=_member(word_hash, we_set), minlength=n)
+    function_words = np.bincount(word_line, weights=_member(word_hash, function_set), minlength=n)
+    capitalised = np.bincount(word_line, weights=(classes[word_start] & _UPPER_BIT) > 0, minlength=n)
     price, duration = _unit_patterns(page.rules.words)
 
     # Prices, times, durations, counters, addresses, separators: looked for in the short lines only
@@ -262,7 +266,7 @@ def extract(
         return out
 
     safe_words = np.maximum(words_per_line, 1)
-    sentence_end = np.array([SENTENCE_END.search(t) is not None for t in texts], dtype=np.float64)
+    sentence_end = np.array([ends_sentence(t) for t in texts], dtype=np.float64)
     first = [t[:1] for t in texts]
     last = [t.rstrip()[-1:] for t in texts]
     safe_lengths = np.maximum(lengths, 1)
@@ -273,7 +277,7 @@ def extract(
         uppers / np.maximum(letters, 1), (uppers == letters) & (letters > 3), capitalised / safe_words, digits / safe_lengths,
         punctuation / safe_lengths, flagged(price), flagged(_TIME), flagged(duration), flagged(_COUNTER), flagged(_ADDRESSES),
         flagged(_SEPARATORS), you / safe_words, we / safe_words, function_words / safe_words,
-        [any(q in t for q in "»«„“”\"") for t in texts],
+        quotes > 0,
     ]).astype(np.float64)
 
     # position and page
@@ -294,13 +298,13 @@ def extract(
     cohesion = _cohesion(word_hash[content], word_line[content], paragraph, n)
     copies = {}
     for line in lines:
-        copies[line.key] = copies.get(line.key, 0) + 1
+        copies[line.text] = copies.get(line.text, 0) + 1
     numbers = np.array([line.n for line in lines])
     gap_before = np.minimum(np.r_[0, np.diff(numbers) - 1], 3)
     gap_after = np.minimum(np.r_[np.diff(numbers) - 1, 0], 3)
     position = np.column_stack([
         positions / max(n - 1, 1), before / total, (total - before - words_per_line) / total, positions < first_paragraph,
-        positions > last_paragraph, distance, paragraph, cohesion, [copies[line.key] > 1 for line in lines],
+        positions > last_paragraph, distance, paragraph, cohesion, [copies[line.text] > 1 for line in lines],
         [bool(repeated) and line.key in repeated for line in lines], gap_before, gap_after,
         np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n),
     ]).astype(np.float64)
@@ -320,6 +324,14 @@ def extract(
     shifted = [_shift(context, k) for k in NEIGHBOURS]
     dense = np.column_stack([own, position, removed, said, *shifted]).astype(np.float32)
     return PageFeatures(dense, rows, buckets, norm)
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in `sorted_set` (a binary search each; np.isin would sort `values`)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _cohesion(hashes: np.ndarray, line_of: np.ndarray, paragraph: np.ndarray, n: int) -> np.ndarray:

@@ -28,8 +28,10 @@ SENTENCE_PROBABILITY = 0.95
 MAX_PIECE_WORDS = 8  # a glued label, timestamp or link is short
 MIN_REST_WORDS = 3  # what is left of the line must be text
 
-# a small letter, a figure or a closing mark inside a token, then a capital and a small letter
-_LEADING = re.compile(r"^((?:\S+\s+){0,6}?\S*?[a-zäöüßæøåé0-9:)\]])(?=[A-ZÄÖÜÆØÅÉ][a-zäöüßæøåé])")
+# a small letter, a figure or a closing mark, then a capital and a small letter: inside a token
+_SEAM = re.compile(r"[a-zäöüßæøåé0-9:)\]][A-ZÄÖÜÆØÅÉ][a-zäöüßæøåé]")
+SEAM_CHARS = 80  # a glued label or timestamp opens the line
+TAIL_CHARS = 100  # a glued host name or link ends it
 _HOST = re.compile(r"(?<=[.!?…»«\"”“])\s*((?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:dk|de|at|ch|no|se|com|net|org))$", re.I)
 _LAST_SENTENCE = re.compile(r"(?<=[.!?…»\"”])\s+([^.!?…]{2,80}[.!?…]?|\[[^\]]{2,40}\])$")
 
@@ -39,13 +41,14 @@ def candidates(text: str) -> list[tuple[str, str, float]]:
     keep, and how sure the text model must be that the piece is boilerplate (0: a host name glued
     after a sentence needs no model)."""
     found = []
-    m = _LEADING.match(text)
-    if m and not text[m.end() - 1].isspace() and not _is_word(text, m.end()):
-        found.append((m.group(1), text[m.end() :], SEAM_PROBABILITY))
-    m = _HOST.search(text)
+    m = _SEAM.search(text, 0, SEAM_CHARS)
+    if m and not _is_word(text, m.start() + 1):
+        found.append((text[: m.start() + 1], text[m.start() + 1 :], SEAM_PROBABILITY))
+    start = max(0, len(text) - TAIL_CHARS)  # what is glued at the end is short: look at the tail only
+    m = _HOST.search(text, start)
     if m:
         found.append((m.group(1), text[: m.start(1)], 0.0))
-    m = _LAST_SENTENCE.search(text)
+    m = _LAST_SENTENCE.search(text, start)
     if m:
         found.append((m.group(1), text[: m.start(1)], SENTENCE_PROBABILITY))
     return [

@@ -53,12 +53,11 @@ def cut_toggles(page: Page, line: Line) -> None:
 
 def cut_edges(page: Page, line: Line) -> None:
     """Cut datelines that start a line, and credits and agency marks that end it after a finished sentence."""
-    for kind in page.rules.kinds:
-        for pattern in kind.leading:
-            m = pattern.match(line.text)
-            if m and m.end() < len(line.text):
-                page.drop(m.group(0), kind.name, line.index)
-                line.text, line.cut = line.text[m.end() :], True
+    for kind, pattern in page.rules.leading:
+        m = pattern.match(line.text)
+        if m and m.end() < len(line.text):
+            page.drop(m.group(0), kind.name, line.index)
+            line.text, line.cut = line.text[m.end() :], True
     while True:
         found = trailing_cut(page, line.text)
         if found is None or found[1] == 0:

@@ -18,9 +18,9 @@ from index.clean.shapes import (
     INITIALS,
     NAME_LINE,
     QUOTES,
-    SENTENCE_END,
-    STATEMENT_END,
     ends_article,
+    ends_sentence,
+    ends_statement,
     heads_paragraph,
     heads_sentence,
     in_table,
@@ -69,8 +69,13 @@ def neighbours(page: Page) -> None:
         for i in order:
             line, reason = lines[i], lines[i + step].reason
             kind = page.rules.kinds_by_name.get(reason) if reason else None
-            if line.kept and kind and kind.hits(line.text) >= needed_hits(page, line.text) / 2:
+            if line.kept and kind and not _paragraph(line.text) and kind.hits(line.text) >= needed_hits(page, line.text) / 2:
                 page.remove(line, kind.name)
+
+
+def _paragraph(text: str) -> bool:
+    """A long paragraph that ends a sentence: the line model's to judge, no pattern's."""
+    return word_count(text) > T.medium_line_words and ends_sentence(text)
 
 
 def sections(page: Page) -> None:
@@ -110,6 +115,8 @@ def sections(page: Page) -> None:
 def _heading_kind(page: Page, line: Line, rest: Iterable[Line]) -> Kind | None:
     """The kind whose heading this line is. A heading matched by a pattern (`Mehr aus …`) is one only
     over at least two teaser headlines; else it is the article's own subheading or list opener."""
+    if word_count(line.text) > T.short_line_words:
+        return None  # a heading is short
     key = page.label_key(line.text)
     if key in page.rules.heading_kinds:
         return page.rules.heading_kinds[key]
@@ -127,7 +134,7 @@ def _belongs(page: Page, line: Line, kind: Kind) -> bool:
         key in kind.vocabulary
         or key in kind.lines
         or kind.hits(line.text) > 0
-        or (word_count(line.text) <= T.link_like_words and not STATEMENT_END.search(line.text))
+        or (word_count(line.text) <= T.link_like_words and not ends_statement(line.text))
     )
 
 
@@ -182,14 +189,14 @@ def repeated(page: Page, corpus: RepeatedLines) -> None:
         return
     lines = page.lines
     flagged = [line.key in corpus for line in lines]
-    chrome = [f and not SENTENCE_END.search(line.text) for f, line in zip(flagged, lines)]
+    chrome = [f and not ends_sentence(line.text) for f, line in zip(flagged, lines)]
     kept = [i for i, line in enumerate(lines) if line.kept]
     for position, i in enumerate(kept):
         line = lines[i]
         if not flagged[i] or opens_list(page, line):
             continue
         after = lines[kept[position + 1]] if position + 1 < len(kept) else None
-        if SENTENCE_END.search(line.text):
+        if ends_sentence(line.text):
             before = chrome[i - 1] if i > 0 else True
             after_chrome = chrome[i + 1] if i + 1 < len(lines) else True
             if before and after_chrome and len(lines) > 1:
@@ -216,7 +223,7 @@ def edges(page: Page) -> None:
     listed = _listed(page, kept)
     head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
     for n, line in enumerate(kept[:head_end]):
-        if listed[n] or (SENTENCE_END.search(line.text) and not INITIALS.fullmatch(line.text)):
+        if listed[n] or (ends_sentence(line.text) and not INITIALS.fullmatch(line.text)):
             continue
         if _BREADCRUMB_TRAIL.search(line.text):
             page.remove(line, "breadcrumb")
@@ -235,7 +242,7 @@ def edges(page: Page) -> None:
     if _author_bio(page, kept[last]):
         last = max((n for n, text in enumerate(texts[:last]) if ends_article(text)), default=last)
     for n, line in enumerate(kept[last + 1 :], start=last + 1):
-        if listed[n] or SENTENCE_END.search(line.text) or in_table(texts, n):
+        if listed[n] or ends_sentence(line.text) or in_table(texts, n):
             continue
         teasers = [m for m in (n - 1, n + 1) if last < m < len(kept) and is_teaser(texts[m])]
         if is_name(line.text) or name_role.fullmatch(line.text):
@@ -271,7 +278,7 @@ def _listed(page: Page, kept: list[Line]) -> list[bool]:
     for line in kept:
         if opens_list(page, line):
             open_list = True
-        elif SENTENCE_END.search(line.text) or word_count(line.text) > T.link_like_words:
+        elif ends_sentence(line.text) or word_count(line.text) > T.link_like_words:
             open_list = False
         result.append(open_list)
     return result

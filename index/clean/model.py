@@ -29,6 +29,8 @@ from index.clean.text import Page
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
 REMOVED = len(OWN) + len(POSITION)  # the dense column that says the rules removed the line
+FUNCTION_WORDS = OWN.index("function_words")
+PARAGRAPH = len(OWN) + POSITION.index("paragraph")
 MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "cleaner.json.gz"
 FORMAT = 1
 NEIGHBOURS = (-2, -1, 1, 2)
@@ -51,14 +53,20 @@ class LineModel:
     pass1: lightgbm.Booster
     pass2: lightgbm.Booster
     threshold: float
+    paragraph_threshold: float  # for a line shaped like an article paragraph: losing one costs more
     reasons: tuple[str, ...]  # the removal reasons its dense features know, in column order
     signals: tuple[str, ...]  # layout findings it weighs instead of obeying (see Page.signal_reasons)
     kinds: "KindModel"
-    page: "PageModel"
     meta: dict = field(default_factory=dict)  # how it was trained: settings, data, figures
 
     def features(self, page: Page, repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
         return extract(page, self.reasons, self.signals, repeated)
+
+    def removed(self, features: PageFeatures, probabilities: np.ndarray) -> np.ndarray:
+        """Which lines the model removes: above its threshold, or above the paragraph threshold for a
+        line shaped like an article paragraph."""
+        paragraph = features.dense[:, PARAGRAPH] > 0
+        return probabilities > np.where(paragraph, self.paragraph_threshold, self.threshold)
 
     def text_scores(self, features: PageFeatures) -> np.ndarray:
         return text_scores(self.text_weights, self.text_bias, features)
@@ -77,13 +85,13 @@ class LineModel:
             "format": FORMAT,
             "bits": BITS,
             "threshold": self.threshold,
+            "paragraph_threshold": self.paragraph_threshold,
             "reasons": list(self.reasons),
             "signals": list(self.signals),
             "text": {"bias": round(float(self.text_bias), 6), "buckets": nonzero.tolist(), "weights": [round(float(w), 5) for w in self.text_weights[nonzero]]},
             "pass1": self.pass1.model_to_string(),
             "pass2": self.pass2.model_to_string(),
             "kinds": self.kinds.to_dict(),
-            "page": self.page.to_dict(),
             "meta": self.meta,
         }
 
@@ -105,10 +113,10 @@ class LineModel:
             pass1=lightgbm.Booster(model_str=data["pass1"]),
             pass2=lightgbm.Booster(model_str=data["pass2"]),
             threshold=float(data["threshold"]),
+            paragraph_threshold=float(data["paragraph_threshold"]),
             reasons=tuple(data["reasons"]),
             signals=tuple(data["signals"]),
             kinds=KindModel.from_dict(data["kinds"]),
-            page=PageModel.from_dict(data["page"]),
             meta=data.get("meta", {}),
         )
 
@@ -238,29 +246,3 @@ class KindModel:
         buckets = np.array(data["buckets"], dtype=np.int64)
         centroids = np.array(data["centroids"], dtype=np.float32).reshape(len(data["kinds"]), len(buckets))
         return cls(tuple(data["kinds"]), buckets, centroids)
-
-
-@dataclass
-class PageModel:
-    """Whether a page holds an article at all: logistic regression over a few page-level figures."""
-
-    names: tuple[str, ...]
-    weights: np.ndarray
-    bias: float
-    mean: np.ndarray
-    scale: np.ndarray
-    threshold: float
-
-    def probability(self, values: np.ndarray) -> float:
-        z = float(((values - self.mean) / self.scale) @ self.weights + self.bias)
-        return 1.0 / (1.0 + np.exp(-z))
-
-    def to_dict(self) -> dict:
-        return {
-            "names": list(self.names), "weights": [round(float(w), 6) for w in self.weights], "bias": round(float(self.bias), 6),
-            "mean": [round(float(v), 6) for v in self.mean], "scale": [round(float(v), 6) for v in self.scale], "threshold": self.threshold,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> PageModel:
-        return cls(tuple(data["names"]), np.array(data["weights"]), float(data["bias"]), np.array(data["mean"]), np.array(data["scale"]), float(data["threshold"]))

@@ -16,8 +16,6 @@ from index.prefilter import FilteredPattern
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
-_WORD = re.compile(r"\w+")
-
 
 class RulesError(ValueError):
     """A rule file that cannot be used: it names the file and what is wrong."""
@@ -38,9 +36,13 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+# Every character below U+3000 that is no word character (\w: letters, digits, underscore) as a space.
+_NON_WORD = {c: " " for c in range(0x3000) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
 def content_key(text: str) -> str:
-    """A line as duplicate detection compares it: letters and digits only, case-folded."""
-    return " ".join(_WORD.findall(text.casefold()))
+    """A line as duplicate detection compares it: its words (runs of \\w) only, case-folded."""
+    return " ".join(text.casefold().translate(_NON_WORD).split())
 
 
 @lru_cache(maxsize=8192)
@@ -110,7 +112,7 @@ class Kind:
         return total + weight
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the stages cache what they derive from it
 class Words:
     """Language words the cleaner's stages use, merged over every rule file (the settings tables)."""
 
@@ -178,6 +180,7 @@ class Rules:
         for n, (_, pattern) in enumerate(trailing):
             for literal in pattern.literals or ():
                 by_tail_literal.setdefault(literal, []).append(n)
+        object.__setattr__(self, "leading", tuple((kind, p) for kind in self.kinds for p in kind.leading))
         object.__setattr__(self, "_trailing", trailing)
         object.__setattr__(self, "_tail_literals", _automaton(by_tail_literal))
         object.__setattr__(self, "_tail_always", {n for n, (_, p) in enumerate(trailing) if p.literals is None})
@@ -205,7 +208,7 @@ class Rules:
 
     def may_have_toggle(self, text: str) -> bool:
         """Whether a caption toggle label occurs in `text` at all (one automaton pass)."""
-        return next(self._toggle_labels.iter(" ".join(text.lower().split())), None) is not None
+        return next(self._toggle_labels.iter(text.lower()), None) is not None  # lines are single-spaced
 
     def heading_kind_of(self, key: str) -> Kind | None:
         """The first kind with a heading pattern that matches a whole line key."""

@@ -19,8 +19,17 @@ _COUNTER = re.compile(r"\([^()]*\d[^()]*\)")
 _NUMBER = re.compile(r"\d[\d.,]*")
 
 
+_END_CHARS = 12  # a sentence's last mark and the quotes and brackets that close after it
+
+
 def ends_sentence(text: str) -> bool:
-    return SENTENCE_END.search(text) is not None
+    """Whether the line ends a sentence (a closing quote or bracket may follow); only its end is read."""
+    return SENTENCE_END.search(text, max(0, len(text) - _END_CHARS)) is not None
+
+
+def ends_statement(text: str) -> bool:
+    """Like ends_sentence, but a question mark does not count (a headline may ask)."""
+    return STATEMENT_END.search(text, max(0, len(text) - _END_CHARS)) is not None
 
 
 def is_name(text: str) -> bool:

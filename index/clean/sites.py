@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from index.clean.rules import Words, word_count
-from index.clean.shapes import INITIALS, SENTENCE_END, heads_paragraph, is_article_paragraph
+from index.clean.shapes import INITIALS, ends_sentence, heads_paragraph, is_article_paragraph
 from index.clean.text import Page
 from index.clean.thresholds import T
 from index.documents import RawDocument
@@ -56,7 +56,7 @@ def names(page: Page) -> None:
     first = kept[0] if len(kept) > 1 else None
     if first and _names_site(first.text, known, words):
         page.remove(first, "masthead")  # named by the page's source, URL or own chrome, not only by itself
-    elif first and word_count(first.text) <= T.site_name_max_words and not SENTENCE_END.search(first.text) and not is_article_paragraph(kept[1].text):
+    elif first and word_count(first.text) <= T.site_name_max_words and not ends_sentence(first.text) and not is_article_paragraph(kept[1].text):
         known |= name_forms(first.text, words)  # the page's first label, its masthead: `Politiken – …` below
     if not known:
         return
@@ -125,7 +125,7 @@ def _names_site(text: str, known: set[str], words: Words) -> bool:
     or the name, a dash or dot and a slogan or address (or a short slogan, a dash and the name),
     ending no sentence."""
     parts = text.split()
-    if len(parts) > T.slogan_max_words or (SENTENCE_END.search(text) and not INITIALS.fullmatch(text)):
+    if len(parts) > T.slogan_max_words or (ends_sentence(text) and not INITIALS.fullmatch(text)):
         return False
     if len(parts) > 1 and parts[0].casefold() in words.site_articles:
         parts = parts[1:]  # DER SPIEGEL

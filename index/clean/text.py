@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from index.clean.rules import Rules, line_key
 from index.clean.shapes import strip_counts
@@ -30,7 +31,7 @@ class Line:
     text: str
     index: int  # position among the page's lines
     n: int  # line number in the page text (0-based)
-    key: str  # the line as the corpus count compared it (line_key before any cut)
+    original: str  # the text before any cut
     reason: str | None = None  # why it was removed; None while kept
     signals: set[str] = field(default_factory=set)  # layout evidence the line model weighs
     cut: bool = False  # whether a stage cut part of it off (its key is then no longer its text's)
@@ -38,6 +39,11 @@ class Line:
     @property
     def kept(self) -> bool:
         return self.reason is None
+
+    @cached_property
+    def key(self) -> str:
+        """The line as the corpus count compares it: line_key of its text before any cut."""
+        return line_key(self.original)
 
 
 class Page:
@@ -59,9 +65,10 @@ class Page:
         if text.strip():
             self._removed.append((index, Removal(text.strip(), reason)))
 
-    def remove(self, line: Line, reason: str) -> None:
-        """Remove a line, or for a signal reason mark it for the line model to weigh."""
-        if reason in self.signal_reasons:
+    def remove(self, line: Line, reason: str, decided: bool = False) -> None:
+        """Remove a line; for a signal reason, unless `decided` (by the line model), mark it for the
+        line model to weigh instead."""
+        if reason in self.signal_reasons and not decided:
             line.signals.add(reason)
         elif line.kept:
             line.reason = reason
@@ -113,7 +120,7 @@ class Page:
             for part in parts:
                 line = _ODD_SPACE.sub(" ", _WIDE_GAP.sub("  ", _INVISIBLE.sub("", part))).strip()
                 if line:
-                    lines.append(Line(line, len(lines), n, line_key(line)))
+                    lines.append(Line(line, len(lines), n, line))
         return lines
 
     def _strip_tag(self, m: re.Match[str]) -> str:

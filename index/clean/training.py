@@ -32,7 +32,6 @@ from index.clean import model as line_model
 from index.clean.features import BITS, PageFeatures
 from index.clean.rules import Rules, load_rules
 from index.clean.sites import compact, host
-from index.clean import verdict
 from index.documents import RawDocument
 from index.repeated import LineCounter, LineHashes, RepeatedLines
 from index.sources import read_file
@@ -73,13 +72,12 @@ class Config:
     seed: int = 0
     inner_folds: int = 4
     text_c: float = 4.0
-    rounds: int = 300
+    rounds: int = 100
     leaves: int = 15
-    learning_rate: float = 0.05
+    learning_rate: float = 0.1
     min_leaf: int = 10
     threshold: float = 0.9
-    page_c: float = 1.0
-    page_margin: float = 0.01
+    paragraph_threshold: float = 0.98
     kind_features: int = 300
     signals: tuple[str, ...] = ("page_header", "page_footer")
 
@@ -276,7 +274,9 @@ def prepare(pages: list[LabelledPage], rules: Rules, reasons: tuple[str, ...], s
             label, kind = page.labels.get(line.n, (None, None))
             if label == "keep":
                 y[i] = 0
-            elif label == "drop":
+            elif label == "drop" and (page.article or KIND_GROUPS.get(kind or "") != "related"):
+                # other articles' headlines and leads on a page without an article of its own read as
+                # article text: the page verdict's, not a line's, to judge
                 y[i] = 1
                 kinds[i] = KIND_GROUPS.get(kind or "")
         words = np.array([len(line.text.split()) for line in cleaned.lines], dtype=np.float64)
@@ -341,6 +341,7 @@ def _text_matrix(examples: list[Example]):
 
 
 def _fit_text(examples: list[Example], config: Config) -> tuple[np.ndarray, float]:
+    """The linear text model, on the labelled lines."""
     from sklearn.linear_model import LogisticRegression
 
     x, y = _text_matrix(examples), np.concatenate([e.y for e in examples])
@@ -379,20 +380,14 @@ def fit(examples: list[Example], config: Config, reasons: tuple[str, ...]) -> li
         for i in np.flatnonzero(inner == k):
             p1[i] = line_model.predict(booster, x1[i], open_[i])
     x2 = [line_model.second_inputs(a, p, e.features.dense) for a, p, e in zip(x1, p1, examples)]
-    p2: list[np.ndarray] = [np.zeros(0)] * len(examples)
-    for k in range(config.inner_folds):
-        train = np.flatnonzero(inner != k)
-        booster = _booster(np.vstack([x2[i] for i in train]), np.concatenate([y[i] for i in train]), config)
-        for i in np.flatnonzero(inner == k):
-            p2[i] = line_model.predict(booster, x2[i], open_[i])
     weights, bias = _fit_text(examples, config)
     first = _booster(np.vstack(x1), np.concatenate(y), config)
     second = _booster(np.vstack(x2), np.concatenate(y), config)
     kinds = _fit_kinds(examples, config)
-    page = _fit_page(examples, p2, config)
     return line_model.LineModel(
         text_weights=weights, text_bias=bias, pass1=first, pass2=second, threshold=config.threshold,
-        reasons=reasons, signals=config.signals, kinds=kinds, page=page,
+        paragraph_threshold=config.paragraph_threshold,
+        reasons=reasons, signals=config.signals, kinds=kinds,
         meta={"config": {k: list(v) if isinstance(v, tuple) else v for k, v in config.__dict__.items()},
               "pages": len(examples), "lines": int(sum((e.y >= 0).sum() for e in examples)),
               "sets": dict(sorted(Counter(e.page.origin for e in examples).items()))},
@@ -427,36 +422,6 @@ def _fit_kinds(examples: list[Example], config: Config) -> line_model.KindModel:
     centroids = np.array([[sums[k][b] / totals[k] for b in buckets.tolist()] for k in kinds], dtype=np.float32)
     centroids -= centroids.mean(axis=0, keepdims=True)  # what sets each kind apart from the others
     return line_model.KindModel(kinds, buckets, np.round(centroids, 4))
-
-
-def _fit_page(examples: list[Example], p2: list[np.ndarray], config: Config) -> line_model.PageModel:
-    """Logistic regression on page figures (index.clean.verdict.page_figures) of out-of-fold
-    probabilities: pages with no article text against article pages. Its threshold is set above
-    every article page's out-of-fold probability, so that on the pages it learnt from no article
-    would have been skipped: skipping an article loses all of it."""
-    from sklearn.linear_model import LogisticRegression
-
-    names = verdict.FIGURES
-    x = np.array([verdict.page_figures(e.features, p, config.threshold)[1] for e, p in zip(examples, p2)])
-    y = np.array([0 if e.page.article else 1 for e in examples])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    if y.min() == y.max():
-        return line_model.PageModel(names, np.zeros(len(names)), 0.0, mean, scale, 1.0)
-
-    def fitted(rows: np.ndarray):
-        return LogisticRegression(C=config.page_c, class_weight="balanced", max_iter=2000, random_state=config.seed).fit(z[rows], y[rows])
-
-    inner = folds([e.group for e in examples], config.inner_folds, config.seed)
-    out_of_fold = np.zeros(len(examples))
-    for k in range(config.inner_folds):
-        train, test = np.flatnonzero(inner != k), np.flatnonzero(inner == k)
-        if y[train].min() != y[train].max():
-            out_of_fold[test] = fitted(train).predict_proba(z[test])[:, 1]
-    threshold = min(1.0, float(out_of_fold[y == 0].max()) + config.page_margin)
-    model = fitted(np.arange(len(examples)))
-    return line_model.PageModel(names, model.coef_[0], float(model.intercept_[0]), mean, scale, round(threshold, 6))
 
 
 def cross_validate(examples: list[Example], config: Config, reasons: tuple[str, ...], k: int = 10) -> tuple[np.ndarray, list[line_model.LineModel]]:
