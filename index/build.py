@@ -137,7 +137,7 @@ def _line_hashes(corpus: Path, path: Path, rules: Rules) -> list[LineHashes]:
 
 
 def prepare(
-    raw: RawDocument, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines = NO_REPEATED_LINES, model: LineModel | None = None
+    raw: RawDocument, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines = NO_REPEATED_LINES, model: LineModel | bool | None = None
 ) -> CleanDocument | Skipped:
     """Clean and understand one raw article: boilerplate, title, language, date, actors."""
     doc = clean(raw, rules, repeated, model)
@@ -182,7 +182,7 @@ def build(
     *,
     actors_file: str | None = None,
     rules_dir: Path | None = None,
-    cleaner_model: Path | None = None,
+    cleaner_model: str | None = None,
     progress: Progress | None = None,
     full: bool = False,
 ) -> BuildReport:
@@ -411,7 +411,7 @@ class _Outcome:
 class _Understanding:
     """Read a corpus file and prepare each of its documents; one bad document ends nothing."""
 
-    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel) -> None:
+    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool) -> None:
         self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
 
     def file(self, path: Path) -> list[_Outcome | Skipped]:

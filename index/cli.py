@@ -89,7 +89,10 @@ def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace
     parser.add_argument("--index", type=Path, default=settings.index_dir, help=f"index folder (default: {settings.index_dir}, NEWSFACET_INDEX_DIR)")
     parser.add_argument("--actors-file", default=settings.actors_file, help="extra actors TOML (NEWSFACET_ACTORS_FILE)")
     parser.add_argument("--rules-dir", type=Path, default=settings.rules_dir, help="your own boilerplate rules, merged on top of the built-in ones (NEWSFACET_RULES_DIR)")
-    parser.add_argument("--cleaner-model", type=Path, default=settings.cleaner_model, help="a line classifier of your own, from scripts/train_cleaner.py (NEWSFACET_CLEANER_MODEL)")
+    parser.add_argument(
+        "--cleaner-model", default=settings.cleaner_model,
+        help="a line classifier of your own, from scripts/train_cleaner.py, or `rules` for the rules alone (NEWSFACET_CLEANER_MODEL)",
+    )
     parser.add_argument("--full", action="store_true", help="read every file again, not only new and changed ones")
     parser.add_argument("--rollback", action="store_true", help="make the previous generation live again, and build nothing")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")

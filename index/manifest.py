@@ -66,7 +66,7 @@ class Manifest:
     files: dict[str, FileRecord]
 
 
-def fingerprint(actors_file: str | None, rules_dir: Path | None = None, cleaner_model: Path | None = None) -> str:
+def fingerprint(actors_file: str | None, rules_dir: Path | None = None, cleaner_model: str | None = None) -> str:
     """A hash of everything that decides what a file becomes in the index: the code, rules, models and
     data of the `index` package, the versions of the libraries it reads and analyses with, and the
     user's actors file, rule files and cleaner model."""
@@ -79,7 +79,8 @@ def fingerprint(actors_file: str | None, rules_dir: Path | None = None, cleaner_
     for path in sorted(rules_dir.glob("*.toml")) if rules_dir else ():
         digest.update(b"rules\0" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     if cleaner_model:
-        digest.update(b"model\0" + Path(cleaner_model).read_bytes() + b"\0")
+        model = Path(cleaner_model)
+        digest.update(b"model\0" + (model.read_bytes() if model.is_file() else str(cleaner_model).encode()) + b"\0")
     return digest.hexdigest()
 
 

@@ -18,7 +18,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("data/sample"), description="corpus folder the rebuild reads")
     actors_file: str | None = Field(None, description="a TOML file of actors added to or overriding the gazetteer")
     rules_dir: Path | None = Field(None, description="a folder of your own boilerplate rule files (*.toml), merged on top of the built-in ones")
-    cleaner_model: Path | None = Field(None, description="a line classifier fitted by scripts/train_cleaner.py; unset: the shipped one")
+    cleaner_model: str | None = Field(
+        None, description="a line classifier fitted by scripts/train_cleaner.py (a file), or `rules` to clean by the rules alone; unset: the shipped one"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed to call the API from a browser, comma-separated"
     )

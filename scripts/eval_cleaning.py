@@ -68,7 +68,7 @@ def real_tables(scores: dict[str, dict[str, ev.Tally]]) -> None:
 def snippet_tables(scores: dict[str, dict[str, float]]) -> None:
     print("\nWritten pages (cross-validated) and seeds (shipped model): ours | rules alone | jusText")
     print(f"{'set':20} {'keep':>22} {'drop':>22} {'empty':>22}")
-    for name in ("eval", "holdout", "seeds"):
+    for name in ("eval", "holdout", "sample", "seeds"):
         if f"cleaning_{name}" not in scores:
             continue
         for lang in ("da", "de", "all"):

@@ -1,9 +1,12 @@
-"""Cleaning, kind by kind, on text written for these tests (not the seeds)."""
+"""Cleaning by rule, kind by kind, on text written for these tests (not the seeds). These pages are
+a few lines each, the shapes a rule must take or leave: they test the rules, so `run` cleans with
+the rules alone (RULES_ONLY); the line model is judged on real pages (tests/test_quality.py) and in
+tests/test_cleaner_model.py."""
 
 import pytest
 from conftest import SAMPLE_CORPUS, clean_documents
 
-from index.clean import clean, is_headline, removal_reasons
+from index.clean import RULES_ONLY, clean, is_headline, removal_reasons
 from index.documents import RawDocument
 
 ARTICLE = [
@@ -14,7 +17,7 @@ ARTICLE = [
 
 
 def run(*lines, title=None):
-    doc = clean(RawDocument(id="t", text="\n".join(lines), source_path="t.txt", title=title))
+    doc = clean(RawDocument(id="t", text="\n".join(lines), source_path="t.txt", title=title), model=RULES_ONLY)
     return doc, {r.text: r.reason for r in doc.removed}
 
 

@@ -10,7 +10,7 @@ from test_clean import ARTICLE, assert_article_intact, run
 
 from index.clean.rules import load_rules
 from index.build import build, measure_corpus
-from index.clean import clean, has_article_text
+from index.clean import RULES_ONLY, clean, has_article_text
 from index.documents import RawDocument
 from index.letters import is_scrambled
 from index.repeated import MIN_DOCUMENTS, LineCounter, LineHashes
@@ -102,7 +102,7 @@ def test_repeated_chrome_goes_but_stock_sentences_and_headings_of_the_article_st
         (corpus / f"{n}.txt").write_text("\n".join(lines), encoding="utf-8")
     repeated = measure_corpus(corpus, load_rules())
     raw = RawDocument(id="0", text=(corpus / "0.txt").read_text(encoding="utf-8"), source_path="0.txt")
-    doc = clean(raw, load_rules(), repeated)
+    doc = clean(raw, load_rules(), repeated, RULES_ONLY)
     reasons = {r.text: r.reason for r in doc.removed}
     assert reasons["Nordbyens Avis siden 1872"] == "repeated_line"
     assert reasons["Abonnementet fornyes hver måned."] == "repeated_line"  # a sentence beside repeated chrome
@@ -184,7 +184,7 @@ def test_the_sites_own_name_goes_when_the_page_says_which_site_it_is():
         id="t", source_path="t.txt", url="https://www.nordposten.dk/udland/1", source="Nordposten",
         text="\n".join(["Nordposten", "Droner over Kyiv for tredje nat i træk", *ARTICLE, "Nordposten – uafhængig siden 1890"]),
     )
-    doc = clean(raw)
+    doc = clean(raw, model=RULES_ONLY)
     assert {r.text: r.reason for r in doc.removed} == {"Nordposten": "masthead", "Nordposten – uafhængig siden 1890": "masthead"}
     assert doc.title == "Droner over Kyiv for tredje nat i træk"
 

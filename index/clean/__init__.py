@@ -35,6 +35,7 @@ __all__ = ["clean", "has_article_text", "is_headline", "line_keys", "removal_rea
 
 has_article_text = verdict.has_article_text
 RULES_ONLY = False  # pass as `model` to clean with the rules alone
+RULES = "rules"  # the cleaner model setting that asks for the rules alone
 
 # Removal reasons the cleaner itself gives; every other reason is the name of a rule kind or of a
 # kind of boilerplate the model recognises.
@@ -57,12 +58,15 @@ def rule_stages(raw: RawDocument, rules: Rules, repeated: RepeatedLines, signals
     layout.repeated(page, repeated)
     sites.names(page)
     layout.edges(page)
+    layout.fact_box(page)
     return page
 
 
-def model_for(path: Path | None = None) -> line_model.LineModel:
-    """The line classifier in `path`, or the shipped one."""
-    return line_model.load(path or line_model.MODEL_FILE)
+def model_for(path: Path | str | None = None) -> line_model.LineModel | bool:
+    """The line classifier in the file `path`, the shipped one for None, or RULES_ONLY for `rules`."""
+    if path is not None and str(path) == RULES:
+        return RULES_ONLY
+    return line_model.load(Path(path) if path else line_model.MODEL_FILE)
 
 
 def clean(
@@ -82,7 +86,8 @@ def clean(
         features = fitted.features(page, repeated)
         classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
         _, probabilities = fitted.probabilities(features)
-        remove = np.flatnonzero(fitted.removed(features, probabilities) & np.array([line.kept for line in page.lines], dtype=bool))
+        open_ = np.array([line.kept and not line.protected for line in page.lines], dtype=bool)
+        remove = np.flatnonzero(fitted.removed(features, probabilities) & open_)
         for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
             line = page.lines[i]  # what the layout found it to be, else the kind it most resembles
             page.remove(line, min(line.signals) if line.signals else kind, decided=True)

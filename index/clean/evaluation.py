@@ -187,6 +187,18 @@ def snippet_cases(held_out: bool = False) -> list[Case]:
     return cases
 
 
+def sample_cases() -> list[Case]:
+    """The labelled pages of the bundled sample corpus (data/sample, tests/labels)."""
+    labels: dict[str, dict] = {}
+    for path in sorted(fitting.SAMPLE_LABELS.glob("sample_*.toml")):
+        labels.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    return [
+        Case(raw, labels[raw.id]["lang"], labels[raw.id].get("keep", []), labels[raw.id].get("drop", []))
+        for raw in read_corpus(fitting.SAMPLE_PAGES)
+        if isinstance(raw, RawDocument) and raw.id in labels
+    ]
+
+
 def seed_cases() -> list[Case]:
     spec = tomllib.loads((EVAL_DIR / "seeds.toml").read_text(encoding="utf-8"))
     inline = [re.compile(p) for p in spec.pop("inline")]
@@ -349,11 +361,11 @@ def cleaning_scores(with_justext: bool = True, cv: CrossValidation | None = None
             for figure in ("keep", "drop", "mixed", "empty")
             if tally.ratio(figure) is not None
         }
-    sets = {"eval": snippet_cases(), "holdout": snippet_cases(held_out=True)}
+    sets = {"eval": snippet_cases(), "holdout": snippet_cases(held_out=True), "sample": sample_cases()}
     if SEEDS.is_dir():
         sets["seeds"] = seed_cases()
     for name, cases in sets.items():
-        corpus = [c.raw for c in cases]
+        corpus = [c.raw for c in cases] if name != "sample" else [r for r in read_corpus(fitting.SAMPLE_PAGES) if isinstance(r, RawDocument)]
         for cleaner, output in snippet_outputs(cv, cases, corpus).items():
             if cleaner == "justext" and not with_justext:
                 continue

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.clean.rules import Words
-from index.clean.shapes import ends_sentence
+from index.clean.shapes import ends_sentence, in_table, is_subheading
 from index.clean.text import Page
 from index.letters import load as _load_letters
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
@@ -152,7 +152,7 @@ OWN = (
 POSITION = (
     "line_position", "words_before", "words_after", "before_paragraphs", "after_paragraphs", "paragraph_distance",
     "paragraph", "cohesion", "copies_on_page", "repeated_in_corpus", "gap_before", "gap_after", "page_lines",
-    "page_words", "paragraph_share",
+    "page_words", "paragraph_share", "opens_list", "list_item", "table_row", "subheading",
 )
 NEIGHBOUR_OWN = ("chars", "words", "sentence_end", "colon_end", "upper_share", "digit_share", "you", "function_words")
 NEIGHBOURS = (-2, -1, 1, 2)
@@ -306,7 +306,7 @@ def extract(
         positions / max(n - 1, 1), before / total, (total - before - words_per_line) / total, positions < first_paragraph,
         positions > last_paragraph, distance, paragraph, cohesion, [copies[line.text] > 1 for line in lines],
         [bool(repeated) and line.key in repeated for line in lines], gap_before, gap_after,
-        np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n),
+        np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n), *_structure(page),
     ]).astype(np.float64)
 
     removed = np.array([not line.kept for line in lines], dtype=np.float64)
@@ -324,6 +324,23 @@ def extract(
     shifted = [_shift(context, k) for k in NEIGHBOURS]
     dense = np.column_stack([own, position, removed, said, *shifted]).astype(np.float32)
     return PageFeatures(dense, rows, buckets, norm)
+
+
+def _structure(page: Page) -> tuple[list[bool], ...]:
+    """Per line: whether it opens a list (`Fakta`, a colon at its end), is an item of one, a row of a
+    table, or a short heading over an article paragraph (index.clean.layout's judgements)."""
+    from index.clean.layout import list_items, opens_list
+
+    texts = [line.text for line in page.lines]
+    items = list_items(page, page.lines)
+    opens = [opens_list(page, line) for line in page.lines]
+    after = texts[1:] + [""]
+    return (
+        opens,
+        [item and not opener for item, opener in zip(items, opens)],
+        [in_table(texts, n) for n in range(len(texts))],
+        [is_subheading(text, following) for text, following in zip(texts, after)],
+    )
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -220,7 +220,7 @@ def edges(page: Page) -> None:
     paragraphs = [n for n, text in enumerate(texts) if is_article_paragraph(text)]
     if not paragraphs:
         return
-    listed = _listed(page, kept)
+    listed = list_items(page, kept)
     head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
     for n, line in enumerate(kept[:head_end]):
         if listed[n] or (ends_sentence(line.text) and not INITIALS.fullmatch(line.text)):
@@ -265,12 +265,28 @@ def _author_bio(page: Page, line: Line) -> bool:
     return False
 
 
+def fact_box(page: Page) -> None:
+    """Mark the items of a fact box (under a line that starts like one: `Fakta`, `Hintergrund`, `Das
+    Wichtigste in Kürze`): the article's own, which the line model leaves alone. A list after a
+    colon may as well be a paywall's offers."""
+    open_box = False
+    for line in page.lines:
+        if not line.kept:
+            continue
+        if page.rules.list_openers.search(line.text) is not None:
+            open_box = True
+        elif ends_sentence(line.text) or word_count(line.text) > T.link_like_words:
+            open_box = False
+        elif open_box:
+            line.protected = True
+
+
 def opens_list(page: Page, line: Line) -> bool:
     """A line that introduces a list: it ends with a colon or starts like a fact box (`Fakta`)."""
     return line.text.endswith(":") or page.rules.list_openers.search(line.text) is not None
 
 
-def _listed(page: Page, kept: list[Line]) -> list[bool]:
+def list_items(page: Page, kept: list[Line]) -> list[bool]:
     """Per kept line, whether it opens a list (a line ending with a colon, or starting like a fact
     box: `Fakta`, `Hintergrund`) or is an item of one: the short lines without a sentence end
     that follow. One pass down the page."""

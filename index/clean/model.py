@@ -30,7 +30,8 @@ from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
 REMOVED = len(OWN) + len(POSITION)  # the dense column that says the rules removed the line
 FUNCTION_WORDS = OWN.index("function_words")
-PARAGRAPH = len(OWN) + POSITION.index("paragraph")
+SENTENCE_END, WORDS = OWN.index("sentence_end"), OWN.index("words")
+SENTENCE_WORDS = 8
 MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "cleaner.json.gz"
 FORMAT = 1
 NEIGHBOURS = (-2, -1, 1, 2)
@@ -53,7 +54,7 @@ class LineModel:
     pass1: lightgbm.Booster
     pass2: lightgbm.Booster
     threshold: float
-    paragraph_threshold: float  # for a line shaped like an article paragraph: losing one costs more
+    paragraph_threshold: float  # for a line that reads as an article's sentence: losing one costs more
     reasons: tuple[str, ...]  # the removal reasons its dense features know, in column order
     signals: tuple[str, ...]  # layout findings it weighs instead of obeying (see Page.signal_reasons)
     kinds: "KindModel"
@@ -63,10 +64,11 @@ class LineModel:
         return extract(page, self.reasons, self.signals, repeated)
 
     def removed(self, features: PageFeatures, probabilities: np.ndarray) -> np.ndarray:
-        """Which lines the model removes: above its threshold, or above the paragraph threshold for a
-        line shaped like an article paragraph."""
-        paragraph = features.dense[:, PARAGRAPH] > 0
-        return probabilities > np.where(paragraph, self.paragraph_threshold, self.threshold)
+        """Which lines the model removes: above its threshold, or above the sentence threshold for a
+        line that reads as an article's sentence (SENTENCE_WORDS words or more, ending a sentence)."""
+        dense = features.dense
+        sentence = (dense[:, SENTENCE_END] > 0) & (dense[:, WORDS] >= np.log1p(SENTENCE_WORDS))
+        return probabilities > np.where(sentence, self.paragraph_threshold, self.threshold)
 
     def text_scores(self, features: PageFeatures) -> np.ndarray:
         return text_scores(self.text_weights, self.text_bias, features)

@@ -35,6 +35,7 @@ class Line:
     reason: str | None = None  # why it was removed; None while kept
     signals: set[str] = field(default_factory=set)  # layout evidence the line model weighs
     cut: bool = False  # whether a stage cut part of it off (its key is then no longer its text's)
+    protected: bool = False  # an item of a fact box: the line model leaves it alone
 
     @property
     def kept(self) -> bool:

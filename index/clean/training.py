@@ -39,6 +39,7 @@ from index.sources import read_file
 REPO = Path(__file__).resolve().parent.parent.parent
 REAL_SET = REPO.parent / "shared" / "eval" / "cleaning_real"
 PROJECT_PAGES = REPO / "tests" / "eval" / "cleaning"
+SAMPLE_PAGES, SAMPLE_LABELS = REPO / "data" / "sample", REPO / "tests" / "labels"
 LABELS = {"keep", "drop", "soft", "mixed"}
 # Kinds of boilerplate as the real pages' labels name them, grouped into the reasons a removal by the
 # model is reported with (enough examples each to learn from).
@@ -218,14 +219,17 @@ def _snippet_page(raw: RawDocument, label: dict, corpus: Path, origin: str) -> L
             labels[n] = ("keep", None)
         elif dropped or not article:
             labels[n] = ("drop", None)
-    return LabelledPage(raw, corpus, str(label.get("site") or raw.id.split("/")[0]), label.get("lang", ""), article, labels, {}, origin)
+    site = label.get("site") or (raw.id.split("/")[1] if raw.id.count("/") >= 2 else raw.id.split("/")[0])
+    return LabelledPage(raw, corpus, str(site), label.get("lang", ""), article, labels, {}, origin)
 
 
 def project_pages() -> list[LabelledPage]:
-    """The project's own written evaluation pages (tests/eval/cleaning), those developed against and
-    the holdout."""
+    """The project's own written pages: the evaluation pages (tests/eval/cleaning, those developed
+    against and the holdout) and the bundled sample corpus (data/sample, tests/labels), the only
+    English pages among them."""
     labels = sorted((PROJECT_PAGES / "labels").glob("*.toml"))
-    return read_snippet_set(PROJECT_PAGES / "pages", labels, "project")
+    pages = read_snippet_set(PROJECT_PAGES / "pages", labels, "project")
+    return pages + read_snippet_set(SAMPLE_PAGES, sorted(SAMPLE_LABELS.glob("sample_*.toml")), "sample")
 
 
 def training_pages(extra: list[Path] = ()) -> list[LabelledPage]:
