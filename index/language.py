@@ -31,6 +31,11 @@ UNDETERMINED = "und"
 # Codes people and feeds write for a language we index under another code.
 ALIASES = {"nb": "no", "nn": "no", "dk": "da", "ger": "de", "deu": "de", "dan": "da", "eng": "en", "swe": "sv", "nor": "no"}
 SAMPLE_CHARS = 1500
+QUICK_CHARS = 400
+# On the 352 pages of the sample, the written and the real pages, the first 400 characters gave the
+# language of the first 1,500 with a confidence of 0.99 or more each time they agreed, 0.948 the one
+# time they did not (Danish taken for Norwegian): below this, the longer sample decides.
+QUICK_CONFIDENCE = 0.99
 MIN_LETTERS = 3
 
 _LINGUA_NAMES = {"da": ["DANISH"], "de": ["GERMAN"], "en": ["ENGLISH"], "no": ["BOKMAL"], "sv": ["SWEDISH"], "nl": ["DUTCH"]}
@@ -64,8 +69,17 @@ def _get_detector():
 
 
 def detect(text: str) -> tuple[str, float]:
-    """The language of `text` and lingua's confidence in it; `und` when there is too little text."""
-    sample = text[:SAMPLE_CHARS]
+    """The language of `text` and lingua's confidence in it; `und` when there is too little text. A
+    long text is judged by its first QUICK_CHARS characters when they decide it (lingua's time grows
+    with the text), else by its first SAMPLE_CHARS."""
+    if len(text) > 2 * QUICK_CHARS:
+        code, confidence = _detect(text[: text.rfind(" ", 0, QUICK_CHARS) + 1 or QUICK_CHARS])
+        if confidence >= QUICK_CONFIDENCE:
+            return code, confidence
+    return _detect(text[:SAMPLE_CHARS])
+
+
+def _detect(sample: str) -> tuple[str, float]:
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return UNDETERMINED, 0.0
     detector, codes = _get_detector()

@@ -15,9 +15,10 @@ Written pages (tests/eval/cleaning; `holdout` written later for sites in none of
 share of article snippets there exactly once and of boilerplate snippets gone, cross-validated the
 same way. Seeds (../shared/seeds): cleaned by the shipped model, which never saw them.
 
-`--ablate` also prints what each signal and each kind of rule adds on top of the model (5-fold
-cross-validation with it, then without it; about a minute each). Also printed: the time to clean a
-5,000-word article. tests/test_quality.py holds the figures to tests/eval/floors.toml.
+`--ablate` also prints what each kind of rule adds on top of the model (the real pages cleaned by the
+same fold models with that kind's rules taken away) and what each layout signal would do as a rule
+(refitted). Also printed: the time to clean a 5,000-word article, beside the rules alone in the same
+run. tests/test_quality.py holds the figures to tests/eval/floors.toml.
 """
 
 from __future__ import annotations
@@ -79,28 +80,26 @@ def snippet_tables(scores: dict[str, dict[str, float]]) -> None:
             print(f"{name + ' ' + lang:20} " + " ".join(f"{r:>22}" for r in row))
 
 
-def ablation() -> None:
-    """What each signal and each kind of rule adds: 5-fold cross-validation on all training pages
-    with it and without it; the real pages' figures."""
-    config = training.Config()
+def ablation(cv: ev.CrossValidation) -> None:
+    """What each kind of rule adds on top of the model: the real pages cleaned by the same fold models
+    with that kind's rules taken away (its lines then left to the model, which no longer sees the
+    rule's finding); and what the two layout signals would do as rules (refitted: 10 folds each)."""
     base_rules = load_rules()
-    pages = training.training_pages()
-
-    def figures(config: training.Config, rules) -> tuple[float, float]:
-        cv = ev.cross_validation(config, 5, pages, rules)
-        tally = ev.real_scores(cv, rules=rules)["cleaning"]["all"]
-        return tally.ratio("keep"), tally.ratio("drop")
-
-    keep, drop = figures(config, base_rules)
-    print(f"\nAblation, 5 folds, real pages: with everything keep {keep:.3f} drop {drop:.3f}")
-    for signal in config.signals:
-        without = dataclasses.replace(config, signals=tuple(s for s in config.signals if s != signal))
-        k, d = figures(without, base_rules)
-        print(f"  {signal:24} as a rule instead of a signal: keep {k - keep:+.3f} drop {d - drop:+.3f}")
+    full = ev.real_scores(cv)["cleaning"]["all"]
+    keep, drop = full.ratio("keep"), full.ratio("drop")
+    print(f"\nWhat each rule kind adds on top of the model (real pages; with every rule: keep {keep:.3f} drop {drop:.3f})")
+    rows = []
     for kind in sorted(k.name for k in base_rules.kinds):
         rules = dataclasses.replace(base_rules, kinds=tuple(k for k in base_rules.kinds if k.name != kind))
-        k, d = figures(config, rules)
-        print(f"  rule kind {kind:22} removed: keep {k - keep:+.3f} drop {d - drop:+.3f}")
+        tally = ev.real_scores(cv, rules=rules)["cleaning"]["all"]
+        rows.append((kind, keep - tally.ratio("keep"), drop - tally.ratio("drop")))
+    for kind, k, d in sorted(rows, key=lambda row: (-row[2], row[0])):
+        print(f"  {kind:22} keep {k:+.3f}  drop {d:+.3f}")
+    config = training.Config()
+    for signal in config.signals:
+        refitted = ev.cross_validation(dataclasses.replace(config, signals=tuple(s for s in config.signals if s != signal)))
+        tally = ev.real_scores(refitted)["cleaning"]["all"]
+        print(f"  {signal} as a rule, not a signal (refitted): keep {tally.ratio('keep') - keep:+.3f}  drop {tally.ratio('drop') - drop:+.3f}")
 
 
 def main() -> int:
@@ -120,7 +119,7 @@ def main() -> int:
     print(f"\ncleaning a {len(page.text.split()):,}-word article: {ev.clean_milliseconds(page):.1f} ms (median of {ev.TIMING_RUNS}),"
           f" rules alone {ev.clean_milliseconds(page, ev.RULES_ONLY):.1f} ms")
     if args.ablate:
-        ablation()
+        ablation(cv)
     for miss in misses or []:
         print(f"  {miss}")
     return 0

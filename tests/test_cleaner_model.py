@@ -19,7 +19,7 @@ from index.cli import main
 from index.clean import RULES, clean, glued, model_for, rule_stages
 from index.clean import training as fitting
 from index.clean.dedupe import _LongLines
-from index.clean.features import BITS, CHAR_NGRAM_WORDS, extract
+from index.clean.features import BITS, CHAR_NGRAM_WORDS, text_features
 from index.clean.model import MODEL_FILE, ModelError, load
 from index.clean.rules import RulesError, load_rules
 from index.clean.text import Page
@@ -123,7 +123,7 @@ def test_rules_alone_on_request():
 # -- what the model sees ----------------------------------------------------------------------
 def features_of(*lines: str):
     page = Page(RawDocument(id="t", text="\n".join(lines), source_path="t.txt"), load_rules())
-    return page, extract(page, (), (), NO_REPEATED_LINES, text_only=True)
+    return page, text_features([line.text for line in page.lines])
 
 
 def buckets_of(features, line: int) -> list[int]:

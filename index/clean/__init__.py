@@ -83,7 +83,8 @@ def clean(
     fitted = model_for() if model is None or model is True else model or None
     page = rule_stages(raw, rules, repeated, fitted.signals if fitted else ())
     if fitted:
-        features = fitted.features(page, repeated)
+        seams = glued.seams(page)
+        features, piece_probabilities = fitted.features_with(page, repeated, [piece for _, piece, _, _ in seams])
         classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
         _, probabilities = fitted.probabilities(features)
         open_ = np.array([line.kept and not line.protected for line in page.lines], dtype=bool)
@@ -91,7 +92,7 @@ def clean(
         for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
             line = page.lines[i]  # what the layout found it to be, else the kind it most resembles
             page.remove(line, min(line.signals) if line.signals else kind, decided=True)
-        glued.cut(page, fitted, features)
+        glued.cut(page, seams, piece_probabilities)
     else:
         classify.scrambled(page)
     title.pick(page)

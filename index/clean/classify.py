@@ -25,13 +25,13 @@ _CODE_HINT = re.compile(r'[{}=]|":')  # what prose never has, but code and JSON 
 # A line this much of whose words are function words is language (index.letters: real lines have a
 # fifth or more, scrambled ones less; this share counts figures as words too, hence the margin).
 SCRAMBLED_FUNCTION_WORDS = 0.3
-_KEYED_CHARS = 300  # a longer line's key is made only if a rule needs it (most are paragraphs)
 
 
 def by_rules(page: Page) -> None:
     for line in page.lines:
         if line.kept:
-            reason = classify(page, line.text, None if line.cut or len(line.text) > _KEYED_CHARS else line.key) or code(line.text)
+            long = word_count(line.text) > T.medium_line_words  # its key is made only if a rule needs it
+            reason = classify(page, line.text, None if line.cut or long else line.key) or code(line.text)
             if reason:
                 page.remove(line, reason)
 
@@ -40,18 +40,19 @@ def classify(page: Page, text: str, key: str | None = None) -> str | None:
     """The kind of boilerplate a whole line is, or None for article text (remembered per text: pages
     repeat their labels). `key` is its line_key when known."""
     if text not in page.kinds:
-        page.kinds[text] = _classify(page, text, line_key(text) if key is None else key)
+        page.kinds[text] = _classify(page, text, key)
     return page.kinds[text]
 
 
-def _classify(page: Page, text: str, key: str) -> str | None:
+def _classify(page: Page, text: str, key: str | None) -> str | None:
     rules = page.rules
+    words = word_count(text)
+    if words > T.medium_line_words and ends_sentence(text):
+        return _paragraph_kind(page, text, words)
+    key = line_key(text) if key is None else key
     if not key and not any(ch.isalnum() for ch in text):
         return "no_letters"
-    words = word_count(text)
     candidates = rules.candidates(text)
-    if words > T.medium_line_words and ends_sentence(text):
-        return _paragraph_kind(page, text, words, candidates)
     needed = needed_hits(page, text, words)
     for kind in rules.kinds:
         if key in kind.lines:
@@ -67,12 +68,16 @@ def _classify(page: Page, text: str, key: str) -> str | None:
     return classify_segments(page, text)
 
 
-def _paragraph_kind(page: Page, text: str, words: int, candidates) -> str | None:
+def _paragraph_kind(page: Page, text: str, words: int) -> str | None:
     """A long paragraph that ends a sentence is boilerplate only on three different hits of one kind
     (a consent notice full of its vocabulary); the rest of it is the line model's to judge."""
+    candidates = page.rules.candidates(text)
+    if not any(_reachable(patterns, 3, words) for patterns in candidates.values()):
+        return None
+    needed = needed_hits(page, text, words)
     for kind in page.rules.kinds:
         patterns = candidates.get(kind.name)
-        if patterns and _reachable(patterns, 3, words) and kind.hits(text, patterns, words) >= needed_hits(page, text, words):
+        if patterns and _reachable(patterns, needed, words) and kind.hits(text, patterns, words) >= needed:
             return kind.name
     return None
 

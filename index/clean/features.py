@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.clean.rules import Words
-from index.clean.shapes import ends_sentence, in_table, is_subheading
+from index.clean.shapes import DIGIT, ends_sentence, is_subheading
 from index.clean.text import Page
 from index.letters import load as _load_letters
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
@@ -173,17 +173,35 @@ class PageFeatures:
     norm: np.ndarray  # per line: 1 / sqrt(number of its text features)
 
 
-def extract(
-    page: Page, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines = NO_REPEATED_LINES, text_only: bool = False
-) -> PageFeatures:
+def extract(page: Page, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
     """The features of every line of `page` (removed ones too: they are its neighbours' context).
-    `reasons` and `signals`: the removal reasons and layout signals the model knows, in its order.
-    `text_only`: the text features alone (the dense matrix left empty)."""
-    lines = page.lines
-    n = len(lines)
+    `reasons` and `signals`: the removal reasons and layout signals the model knows, in its order."""
+    return extract_with(page, reasons, signals, repeated, [])[0]
+
+
+def extract_with(
+    page: Page, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines, extra: list[str]
+) -> tuple[PageFeatures, PageFeatures]:
+    """extract(), and in the same pass the text features of `extra` texts (pieces of lines, with no
+    page around them): one pass over the code points instead of two."""
+    return _features([line.text for line in page.lines], page, reasons, signals, repeated, extra)
+
+
+def text_features(texts: list[str]) -> PageFeatures:
+    """The text features alone of lines given as text, with no page around them (the dense matrix
+    left empty): what the linear text model reads."""
+    return _features(texts, None, (), (), NO_REPEATED_LINES)[0]
+
+
+def _features(
+    texts: list[str], page: Page | None, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines, extra: list[str] = ()
+) -> tuple[PageFeatures, PageFeatures]:
+    page_lines = len(texts)
+    texts = list(texts) + list(extra)
+    n = len(texts)
     if n == 0:
-        return PageFeatures(np.zeros((0, len(dense_names(reasons, signals))), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
-    texts = [line.text for line in lines]
+        empty = PageFeatures(np.zeros((0, len(dense_names(reasons, signals)) if page else 0), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
+        return empty, PageFeatures(np.zeros((0, 0), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
     lower, class_table = _tables()
     # The page as one array of code points, each line between two "\n": the padding of its n-grams.
     joined = "\n" + "\n".join(texts) + "\n"
@@ -194,7 +212,7 @@ def extract(
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     starts = np.ones(n, dtype=np.int64)
     starts[1:] += np.cumsum(lengths + 1)[:-1]
-    line_of = np.r_[0, np.repeat(np.arange(n), lengths + 1)]  # the "\n" after a line counts with it
+    line_of = np.concatenate(([0], np.repeat(np.arange(n), lengths + 1)))  # the "\n" after a line counts with it
     newline = codes == 10
     classes = np.where(small, class_table[index], _WORD_BIT | _ALPHA_BIT).astype(np.uint8)
     classes[newline] = 0
@@ -205,8 +223,8 @@ def extract(
     is_word = (classes & _WORD_BIT) > 0
 
     # words: runs of word characters
-    previous = np.r_[False, is_word[:-1]]
-    following = np.r_[is_word[1:], False]
+    previous = np.concatenate(([False], is_word[:-1]))
+    following = np.concatenate((is_word[1:], [False]))
     word_start = np.flatnonzero(is_word & ~previous)
     word_end = np.flatnonzero(is_word & ~following) + 1
     word_line = line_of[word_start]
@@ -222,8 +240,8 @@ def extract(
     rows_of.append(word_line[:-1][same])
     buckets_of.append(bucket(hasher.spans(word_start[:-1][same], word_end[1:][same]), PAIR))
     if len(word_start):
-        first_word = np.flatnonzero(np.r_[True, ~same])
-        last_word = np.flatnonzero(np.r_[~same, True])
+        first_word = np.flatnonzero(np.concatenate(([True], ~same)))
+        last_word = np.flatnonzero(np.concatenate((~same, [True])))
         rows_of += [word_line[first_word], word_line[last_word]]
         buckets_of += [bucket(word_hash[first_word], FIRST), bucket(word_hash[last_word], LAST)]
     short = words_per_line <= CHAR_NGRAM_WORDS
@@ -241,8 +259,21 @@ def extract(
         buckets_of.append(bucket(hasher.spans(a, a + size), kind))
     rows, buckets = np.concatenate(rows_of).astype(np.int64), np.concatenate(buckets_of)
     norm = 1.0 / np.sqrt(np.maximum(np.bincount(rows, minlength=n), 1))  # a feature twice in a line counts twice
-    if text_only:
-        return PageFeatures(np.zeros((n, 0), np.float32), rows, buckets, norm)
+    pieces = rows >= page_lines
+    extra_features = PageFeatures(np.zeros((n - page_lines, 0), np.float32), rows[pieces] - page_lines, buckets[pieces], norm[page_lines:])
+    if page is None:
+        return PageFeatures(np.zeros((page_lines, 0), np.float32), rows[~pieces], buckets[~pieces], norm[:page_lines]), extra_features
+    # from here on, the page's lines alone
+    rows, buckets, norm = rows[~pieces], buckets[~pieces], norm[:page_lines]
+    n = page_lines
+    texts, lengths, short = texts[:n], lengths[:n], short[:n]
+    word_chars, letters, uppers, digits, spaces, quotes, punctuation = (
+        a[:n] for a in (word_chars, letters, uppers, digits, spaces, quotes, punctuation)
+    )
+    on_page = word_line < n
+    word_start, word_end, word_line, word_len, word_hash = (a[on_page] for a in (word_start, word_end, word_line, word_len, word_hash))
+    words_per_line = words_per_line[:n]
+    lines = page.lines
 
     # shape
     you_set, we_set, function_set = _word_sets(page.rules.words)
@@ -300,8 +331,9 @@ def extract(
     for line in lines:
         copies[line.text] = copies.get(line.text, 0) + 1
     numbers = np.array([line.n for line in lines])
-    gap_before = np.minimum(np.r_[0, np.diff(numbers) - 1], 3)
-    gap_after = np.minimum(np.r_[np.diff(numbers) - 1, 0], 3)
+    gaps = np.diff(numbers) - 1
+    gap_before = np.minimum(np.concatenate(([0], gaps)), 3)
+    gap_after = np.minimum(np.concatenate((gaps, [0])), 3)
     position = np.column_stack([
         positions / max(n - 1, 1), before / total, (total - before - words_per_line) / total, positions < first_paragraph,
         positions > last_paragraph, distance, paragraph, cohesion, [copies[line.text] > 1 for line in lines],
@@ -323,7 +355,7 @@ def extract(
     context = np.column_stack([own[:, columns], removed])
     shifted = [_shift(context, k) for k in NEIGHBOURS]
     dense = np.column_stack([own, position, removed, said, *shifted]).astype(np.float32)
-    return PageFeatures(dense, rows, buckets, norm)
+    return PageFeatures(dense, rows, buckets, norm), extra_features
 
 
 def _structure(page: Page) -> tuple[list[bool], ...]:
@@ -335,10 +367,14 @@ def _structure(page: Page) -> tuple[list[bool], ...]:
     items = list_items(page, page.lines)
     opens = [opens_list(page, line) for line in page.lines]
     after = texts[1:] + [""]
+    # a row of a table: one of two or more lines in a row with figures and no sentence end, or the
+    # heading right over them (index.clean.shapes.in_table, for every line at once)
+    figures = np.array([DIGIT.search(t) is not None and not ends_sentence(t) for t in texts] + [False, False])
+    table = (figures[:-2] & (np.concatenate(([False], figures[:-3])) | figures[1:-1])) | (figures[1:-1] & figures[2:])
     return (
         opens,
         [item and not opener for item, opener in zip(items, opens)],
-        [in_table(texts, n) for n in range(len(texts))],
+        table.tolist(),
         [is_subheading(text, following) for text, following in zip(texts, after)],
     )
 

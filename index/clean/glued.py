@@ -17,9 +17,7 @@ import re
 import numpy as np
 
 from index.clean.classify import classify
-from index.clean.features import extract
 from index.clean.text import Line, Page
-from index.documents import RawDocument
 
 # The text model's probability that a piece is boilerplate, for it to go: a piece glued without a
 # space is a seam for sure, the last sentence of a paragraph may well be the article's own.
@@ -70,27 +68,29 @@ def _is_word(text: str, seam: int) -> bool:
     return any(token in language.vocabulary for language in _languages())
 
 
-def cut(page: Page, model, features=None) -> None:
-    """Cut the glued boilerplate off each kept line with a seam; the cut part is removed as `glued`
-    (or as the kind the rules give it)."""
-    todo: list[tuple[Line, str, str, float]] = []
+Seam = tuple[Line, str, str, float]  # the line, the glued piece, what the line keeps, the probability needed
+
+
+def seams(page: Page) -> list[Seam]:
+    """Every seam of the kept lines, found before the line model runs: their pieces are scored in the
+    same pass as the page's lines (index.clean.features.extract_with)."""
+    found: list[Seam] = []
     for line in page.lines:
         if line.kept and len(line.text.split()) >= MIN_REST_WORDS:
-            todo += [(line, *found) for found in candidates(line.text)]
-    if not todo:
-        return
-    pieces = Page(RawDocument(id="", text="\n".join(piece for _, piece, _, _ in todo), source_path=""), page.rules)
-    found = extract(pieces, model.reasons, model.signals, text_only=True)
-    probability = 1.0 / (1.0 + np.exp(-model.text_scores(found)))
-    by_text = {line.text: p for line, p in zip(pieces.lines, probability.tolist())}
+            found += [(line, *seam) for seam in candidates(line.text)]
+    return found
+
+
+def cut(page: Page, found: list[Seam], probabilities: np.ndarray) -> None:
+    """Cut the glued boilerplate off each line still kept where the rules name the piece or the text
+    model's `probabilities` (one a seam) say it is boilerplate; the cut part is removed as `glued`
+    (or as the kind the rules give it)."""
     done: set[int] = set()
-    for line, piece, rest, needed in todo:
-        if line.index in done:
+    for (line, piece, rest, needed), p in zip(found, probabilities.tolist()):
+        if line.index in done or not line.kept:
             continue
         kind = classify(page, piece)
-        if kind or by_text.get(piece, 0.0) > needed:
+        if kind or p > needed:
             page.drop(piece, kind or "glued", line.index)
             line.text, line.cut = rest, True
             done.add(line.index)
-
-

@@ -24,7 +24,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract, extract_with
 from index.clean.text import Page
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
@@ -62,6 +62,11 @@ class LineModel:
 
     def features(self, page: Page, repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
         return extract(page, self.reasons, self.signals, repeated)
+
+    def features_with(self, page: Page, repeated: RepeatedLines, pieces: list[str]) -> tuple[PageFeatures, np.ndarray]:
+        """The page's features, and the text model's probability that each of `pieces` is boilerplate."""
+        features, found = extract_with(page, self.reasons, self.signals, repeated, pieces)
+        return features, 1.0 / (1.0 + np.exp(-self.text_scores(found)))
 
     def removed(self, features: PageFeatures, probabilities: np.ndarray) -> np.ndarray:
         """Which lines the model removes: above its threshold, or above the sentence threshold for a
@@ -182,7 +187,7 @@ def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarr
     start, end = main_block(p1, words)
     positions = np.arange(n)
     inside = (positions >= start) & (positions <= end)
-    cumulative = np.r_[0.0, np.cumsum(p1)]
+    cumulative = np.concatenate(([0.0], np.cumsum(p1)))
 
     def window(k: int) -> np.ndarray:
         lo, hi = np.maximum(positions - k, 0), np.minimum(positions + k + 1, n)

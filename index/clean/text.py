@@ -26,6 +26,11 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
 
 
+def _spaced(text: str) -> str:
+    """Runs of spaces, tabs and odd spaces as two spaces (a wide gap), a single odd space as one."""
+    return _ODD_SPACE.sub(" ", _WIDE_GAP.sub("  ", text))
+
+
 @dataclass
 class Line:
     text: str
@@ -96,15 +101,16 @@ class Page:
 
     def normalise(self, text: str) -> str:
         """Unicode composed, invisible and control characters gone, entities decoded, scripts, styles
-        and comments removed (their line breaks kept, so that line numbers stay the page's)."""
+        and comments removed (their line breaks kept, so that line numbers stay the page's), spacing
+        collapsed (wide gaps kept as two spaces: they separate widget items)."""
         text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-        text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+        text = _CONTROL.sub("", text)
         if "&" in text:
             text = html.unescape(text)
         for pattern in (_SCRIPT_STYLE, _COMMENT):
             if "<" in text:
                 text = pattern.sub(self._drop_markup, text)
-        return text
+        return _spaced(_INVISIBLE.sub("", text))
 
     def _drop_markup(self, m: re.Match[str]) -> str:
         self.drop(m.group(0), "html")
@@ -117,9 +123,9 @@ class Page:
         for n, raw in enumerate(text.split("\n")):
             parts = [raw]
             if "<" in raw:
-                parts = self.rules.tag.sub(self._strip_tag, raw).split("\n")
+                parts = _spaced(self.rules.tag.sub(self._strip_tag, raw)).split("\n")
             for part in parts:
-                line = _ODD_SPACE.sub(" ", _WIDE_GAP.sub("  ", _INVISIBLE.sub("", part))).strip()
+                line = part.strip()
                 if line:
                     lines.append(Line(line, len(lines), n, line))
         return lines
