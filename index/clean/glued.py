@@ -24,7 +24,8 @@ from index.clean.text import Line, Page
 SEAM_PROBABILITY = 0.85
 SENTENCE_PROBABILITY = 0.95
 MAX_PIECE_WORDS = 8  # a glued label, timestamp or link is short
-MIN_REST_WORDS = 3  # what is left of the line must be text
+MIN_REST_WORDS = 2  # what is left of a line cut at a seam must be text (a kicker has two words)
+MIN_SENTENCES_WORDS = 3  # and of a paragraph whose last sentence goes
 
 # a small letter, a figure or a closing mark, then a capital and a small letter: inside a token
 _SEAM = re.compile(r"[a-zäöüßæøåé0-9:)\]][A-ZÄÖÜÆØÅÉ][a-zäöüßæøåé]")
@@ -47,7 +48,7 @@ def candidates(text: str) -> list[tuple[str, str, float]]:
     if m:
         found.append((m.group(1), text[: m.start(1)], 0.0))
     m = _LAST_SENTENCE.search(text, start)
-    if m:
+    if m and len(text[: m.start(1)].split()) >= MIN_SENTENCES_WORDS:
         found.append((m.group(1), text[: m.start(1)], SENTENCE_PROBABILITY))
     return [
         (piece.strip(), rest.strip(), needed)
