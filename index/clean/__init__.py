@@ -3,18 +3,20 @@ its reason, and a verdict on pages that hold no article at all. The stages, in t
 runs them:
 
 1. `text`      characters and markup normalised, the page split into lines
-2. `inline`    boilerplate inside a line cut off (caption toggles, datelines, credits)
-3. `classify`  whole lines classified by rule (index/rules/*.toml), code and scrambled letters
+2. `inline`    boilerplate inside a line cut off (caption toggles, credits after a caption)
+3. `classify`  whole lines classified by rule (index/rules/*.toml), and code
 4. `layout`    blocks: neighbours of one kind, sections after a heading, bylines, runs of menu
-               items, lines the corpus repeats, labels around the article
+               items, lines the corpus repeats, labels around the article, fact boxes
 5. `sites`     the site's own name
-6. `model`     the learned line classifier decides what the rules left open; `glued` cuts
+6. `model`     the learned line classifier decides what the rules left open (`features` says
+               what it sees); lines of scrambled letters go (`classify.scrambled`); `glued` cuts
                boilerplate glued onto article text
 7. `title`, `dedupe`  the title picked; truncated copies, duplicate paragraphs, repeated articles
-8. `verdict`   whether what is left is an article at all, and if not, what the page is
+8. `verdict`   whether what is left is an article at all, and if not, what the page was
 
 Stages 1-5 are rules: what they remove is removed (a user's own rules folder adds to them). What
-the model's file lists as its signals, the layout stages only mark, and the model weighs it.
+the model's file lists as its signals, the layout stages only mark, and the model weighs them.
+With RULES_ONLY (NEWSFACET_CLEANER_MODEL=rules) stage 6 is the scrambled letters alone.
 """
 
 from __future__ import annotations

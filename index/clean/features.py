@@ -353,7 +353,7 @@ def _features(
                 said[i, signal_index[signal]] = 1
     columns = [OWN.index(name) for name in NEIGHBOUR_OWN]
     context = np.column_stack([own[:, columns], removed])
-    shifted = [_shift(context, k) for k in NEIGHBOURS]
+    shifted = [shift(context, k) for k in NEIGHBOURS]
     dense = np.column_stack([own, position, removed, said, *shifted]).astype(np.float32)
     return PageFeatures(dense, rows, buckets, norm), extra_features
 
@@ -407,9 +407,9 @@ def _cohesion(hashes: np.ndarray, line_of: np.ndarray, paragraph: np.ndarray, n:
     return np.where(total > 0, shared / np.maximum(total, 1), -1.0)
 
 
-def _shift(values: np.ndarray, k: int) -> np.ndarray:
-    """values of the line k lines away (k < 0: above), -1 past the page's edge."""
-    out = np.full_like(values, -1.0)
+def shift(values: np.ndarray, k: int, fill: float = -1.0) -> np.ndarray:
+    """Per line, `values` of the line k lines away (k < 0: above); `fill` past the page's edge."""
+    out = np.full(values.shape, fill, dtype=np.float64)
     n = len(values)
     if abs(k) < n:
         if k > 0:

@@ -24,7 +24,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract, extract_with
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract, extract_with, shift
 from index.clean.text import Page
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
@@ -162,20 +162,9 @@ def text_scores(weights: np.ndarray, bias: float, features: PageFeatures) -> np.
     return bias + sums * features.norm
 
 
-def _shift(values: np.ndarray, k: int, fill: float) -> np.ndarray:
-    out = np.full(len(values), fill, dtype=np.float64)
-    n = len(values)
-    if abs(k) < n:
-        if k > 0:
-            out[: n - k] = values[k:]
-        else:
-            out[-k:] = values[: n + k]
-    return out
-
-
 def first_inputs(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The first pass's inputs: dense features, the line's text score and its neighbours'."""
-    return np.column_stack([dense, scores, *(_shift(scores, k, 0.0) for k in NEIGHBOURS)])
+    return np.column_stack([dense, scores, *(shift(scores, k, 0.0) for k in NEIGHBOURS)])
 
 
 def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarray:
@@ -194,7 +183,7 @@ def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarr
         return (cumulative[hi] - cumulative[lo] - p1) / np.maximum(hi - lo - 1, 1)
 
     context = np.column_stack([
-        p1, *(_shift(p1, k, -1.0) for k in NEIGHBOURS), window(3), window(6), inside,
+        p1, *(shift(p1, k) for k in NEIGHBOURS), window(3), window(6), inside,
         np.minimum(np.maximum(start - positions, 0), 20) / 20, np.minimum(np.maximum(positions - end, 0), 20) / 20,
         np.full(n, words[inside].sum() / max(words.sum(), 1.0)), np.full(n, p1.mean()), np.full(n, (p1 < 0.5).mean()),
     ])
