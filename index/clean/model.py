@@ -4,12 +4,14 @@ Three parts, applied to a whole page at once (index/clean/features.py says what 
 1. a linear model over the line's hashed words and character n-grams: a text score;
 2. gradient-boosted trees (LightGBM) over the dense features, the text score and the neighbours'
    text scores: a first probability that the line is boilerplate;
-3. the same trees again, now also seeing the first probabilities around the line — the block it
+3. a second set of trees, seeing also the first probabilities around the line — the block it
    sits in, the article's main block (the run of lines that most looks like article), the page's
    share of boilerplate: the final probability.
 
-A line whose probability exceeds the model's threshold is removed, with the kind of boilerplate it
-most resembles as its reason. The model file (index/models/cleaner.json.gz) holds weights and trees,
+A line whose probability exceeds the model's threshold (a higher one for a line that reads as an
+article's sentence: losing one costs more) is removed, with the layout's finding or the kind of
+boilerplate it most resembles as its reason. The trees see every line but decide only the lines the
+rules left open. The model file (index/models/cleaner.json.gz) holds weights and trees,
 no text; scripts/train_cleaner.py reproduces it from labelled pages (index/clean/training.py).
 """
 
