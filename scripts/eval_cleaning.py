@@ -85,20 +85,20 @@ def ablation(cv: ev.CrossValidation) -> None:
     with that kind's rules taken away (its lines then left to the model, which no longer sees the
     rule's finding); and what the two layout signals would do as rules (refitted: 10 folds each)."""
     base_rules = load_rules()
-    full = ev.real_scores(cv)["cleaning"]["all"]
+    full = ev.real_scores(cv, with_rules=False)["cleaning"]["all"]
     keep, drop = full.ratio("keep"), full.ratio("drop")
     print(f"\nWhat each rule kind adds on top of the model (real pages; with every rule: keep {keep:.3f} drop {drop:.3f})")
     rows = []
     for kind in sorted(k.name for k in base_rules.kinds):
         rules = dataclasses.replace(base_rules, kinds=tuple(k for k in base_rules.kinds if k.name != kind))
-        tally = ev.real_scores(cv, rules=rules)["cleaning"]["all"]
+        tally = ev.real_scores(cv, rules=rules, with_rules=False)["cleaning"]["all"]
         rows.append((kind, keep - tally.ratio("keep"), drop - tally.ratio("drop")))
     for kind, k, d in sorted(rows, key=lambda row: (-row[2], row[0])):
         print(f"  {kind:22} keep {k:+.3f}  drop {d:+.3f}")
     config = training.Config()
     for signal in config.signals:
         refitted = ev.cross_validation(dataclasses.replace(config, signals=tuple(s for s in config.signals if s != signal)))
-        tally = ev.real_scores(refitted)["cleaning"]["all"]
+        tally = ev.real_scores(refitted, with_rules=False)["cleaning"]["all"]
         print(f"  {signal} as a rule, not a signal (refitted): keep {tally.ratio('keep') - keep:+.3f}  drop {tally.ratio('drop') - drop:+.3f}")
 
 
@@ -109,12 +109,12 @@ def main() -> int:
     args = parser.parse_args()
     cv = ev.cross_validation()
     misses: list[str] | None = [] if args.misses else None
-    real = ev.real_scores(cv, with_justext=True)
+    real = ev.real_scores(cv, with_justext=True, misses=misses)
     if real:
         real_tables(real)
     else:
         print(f"real pages: skipped ({training.REAL_SET} not found)")
-    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses))
+    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real))
     page = ev.timing_page(ev.snippet_cases() + ev.snippet_cases(held_out=True))
     print(f"\ncleaning a {len(page.text.split()):,}-word article: {ev.clean_milliseconds(page):.1f} ms (median of {ev.TIMING_RUNS}),"
           f" rules alone {ev.clean_milliseconds(page, ev.RULES_ONLY):.1f} ms")

@@ -82,7 +82,7 @@ def clean(
     or the first line when it reads as a headline, or None. A page with no article text comes back
     with `no_article` saying what it is."""
     rules = rules or load_rules()
-    fitted = model_for() if model is None or model is True else model or None
+    fitted = model_for() if model is None else model or None
     page = rule_stages(raw, rules, repeated, fitted.signals if fitted else ())
     if fitted:
         seams = glued.seams(page)
@@ -116,6 +116,5 @@ def clean(
 
 
 def removal_reasons(rules: Rules | None = None, model: line_model.LineModel | None = None) -> frozenset[str]:
-    """Every reason a removal can carry."""
-    kinds = (model or model_for()).kinds.kinds if (model or line_model.MODEL_FILE.exists()) else ()
-    return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds} | set(kinds)
+    """Every reason a removal can carry (with `model`, default the shipped one)."""
+    return CODE_REASONS | {kind.name for kind in (rules or load_rules()).kinds} | set((model or model_for()).kinds.kinds)

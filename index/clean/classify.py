@@ -10,7 +10,7 @@ import numpy as np
 
 from index.clean import inline
 from index.clean.rules import line_key, word_count
-from index.clean.shapes import QUOTES, ends_sentence, strip_counts
+from index.clean.shapes import QUOTES, is_long_paragraph, strip_counts
 from index.clean.text import Page
 from index.clean.thresholds import T
 from index.letters import is_scrambled
@@ -47,7 +47,7 @@ def classify(page: Page, text: str, key: str | None = None) -> str | None:
 def _classify(page: Page, text: str, key: str | None) -> str | None:
     rules = page.rules
     words = word_count(text)
-    if words > T.medium_line_words and ends_sentence(text):
+    if is_long_paragraph(text):
         return _paragraph_kind(page, text, words)
     key = line_key(text) if key is None else key
     if not key and not any(ch.isalnum() for ch in text):

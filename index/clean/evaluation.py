@@ -34,7 +34,7 @@ from index.clean import RULES_ONLY, clean
 from index.clean import training as fitting
 from index.clean.rules import Rules, load_rules, word_count
 from index.documents import CleanDocument, RawDocument
-from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
+from index.repeated import NO_REPEATED_LINES, RepeatedLines
 from index.sources import read_corpus
 
 EVAL_DIR = fitting.PROJECT_PAGES
@@ -248,16 +248,6 @@ def lines_of(doc: CleanDocument) -> list[str] | None:
     return None if doc.no_article else [" ".join(x.split()) for x in doc.content]
 
 
-def corpus_repeated(raws: list[RawDocument]) -> RepeatedLines:
-    """The lines these pages repeat across articles, counted as a build counts its corpus."""
-    from index.clean.text import line_keys
-
-    rules, counter = load_rules(), LineCounter()
-    for raw in raws:
-        counter.add(LineHashes.of(line_keys(raw.text, rules)))
-    return counter.result()
-
-
 # -- the runs -------------------------------------------------------------------------------
 @dataclass
 class CrossValidation:
@@ -269,7 +259,8 @@ class CrossValidation:
     repeated: dict[Path, RepeatedLines]
 
     def model_of(self, page_id: str):
-        return self._by_id[page_id]
+        """The model of the page's fold; None (the shipped model) for a page not in the folds."""
+        return self._by_id.get(page_id)
 
     def __post_init__(self) -> None:
         self._by_id = {e.page.id: self.models[f] for e, f in zip(self.examples, self.assignment)}
@@ -288,7 +279,8 @@ def cross_validation(
 
 
 def real_scores(
-    cv: CrossValidation | None, with_justext: bool = False, misses: list[str] | None = None, rules: Rules | None = None
+    cv: CrossValidation | None, with_justext: bool = False, misses: list[str] | None = None, rules: Rules | None = None,
+    with_rules: bool = True,
 ) -> dict[str, dict[str, Tally]]:
     """Per cleaner (`cleaning` cross-validated, `rules` alone, `justext`), per group (`da`, `de`,
     `no/sv`, `all`): the tallies of the real pages."""
@@ -296,8 +288,8 @@ def real_scores(
         return {}
     rules = rules or load_rules()
     pages = [e.page for e in cv.examples if e.page.origin == "real"] if cv else fitting.read_json_set(fitting.REAL_SET, "real")
-    repeated = cv.repeated[fitting.REAL_SET / "pages"] if cv else corpus_repeated([p.raw for p in pages])
-    cleaners = {"rules": lambda page: clean(page.raw, rules, repeated, RULES_ONLY)}
+    repeated = cv.repeated[fitting.REAL_SET / "pages"] if cv else fitting.repeated_lines([p.raw for p in pages], rules)
+    cleaners = {"rules": lambda page: clean(page.raw, rules, repeated, RULES_ONLY)} if with_rules else {}
     if cv:
         cleaners["cleaning"] = lambda page: clean(page.raw, rules, repeated, cv.model_of(page.id))
     if with_justext:
@@ -316,17 +308,21 @@ def real_scores(
     return results
 
 
-def snippet_outputs(cv: CrossValidation | None, cases: list[Case], corpus_pages: list[RawDocument]) -> dict[str, list[list[str] | None]]:
+def snippet_outputs(
+    cv: CrossValidation | None, cases: list[Case], corpus_pages: list[RawDocument], with_rules: bool = True, with_justext: bool = True
+) -> dict[str, list[list[str] | None]]:
     """Per cleaner, the cleaned lines of each case; the written pages cross-validated (their own
     fold's model), the seeds by the shipped model."""
     rules = load_rules()
-    repeated = corpus_repeated(corpus_pages)
-    outputs: dict[str, list[list[str] | None]] = {"cleaning": [], "rules": []}
+    repeated = fitting.repeated_lines(corpus_pages, rules)
+    outputs: dict[str, list[list[str] | None]] = {"cleaning": []}
     for case in cases:
-        model = cv.model_of(case.raw.id) if cv and case.raw.id in cv._by_id else None
+        model = cv.model_of(case.raw.id) if cv else None
         outputs["cleaning"].append(lines_of(clean(case.raw, rules, repeated, model)))
-        outputs["rules"].append(lines_of(clean(case.raw, rules, repeated, RULES_ONLY)))
-    outputs["justext"] = [_justext_lines(case.raw.text, case.lang) for case in cases]
+        if with_rules:
+            outputs.setdefault("rules", []).append(lines_of(clean(case.raw, rules, repeated, RULES_ONLY)))
+    if with_justext:
+        outputs["justext"] = [_justext_lines(case.raw.text, case.lang) for case in cases]
     return outputs
 
 
@@ -349,12 +345,18 @@ def _justext_document(page: fitting.LabelledPage) -> CleanDocument | None:
     return CleanDocument(id=page.id, title=None, paragraphs=good, removed=[], source_path=page.raw.source_path)
 
 
-def cleaning_scores(with_justext: bool = True, cv: CrossValidation | None = None, misses: list[str] | None = None) -> dict[str, dict[str, float]]:
+def cleaning_scores(
+    with_justext: bool = True, cv: CrossValidation | None = None, misses: list[str] | None = None, with_rules: bool = True,
+    real: dict[str, dict[str, Tally]] | None = None,
+) -> dict[str, dict[str, float]]:
     """Every figure the quality gate holds to a floor: {"cleaning_real": {"all_keep": …}, "cleaning_eval":
-    …, "justext_real": …}; `cleaning_*` are cross-validated where the model was fitted on the set."""
+    …, "justext_real": …, "rules_real": …}; `cleaning_*` are cross-validated where the model was fitted
+    on the set. `real`: the real pages' tallies when already counted (real_scores)."""
     cv = cv or cross_validation()
     figures: dict[str, dict[str, float]] = {}
-    for cleaner, groups in real_scores(cv, with_justext, misses).items():
+    if real is None:
+        real = real_scores(cv, with_justext, misses, with_rules=with_rules)
+    for cleaner, groups in real.items():
         figures[f"{cleaner}_real"] = {
             f"{group.replace('/', '')}_{figure}": tally.ratio(figure)
             for group, tally in groups.items()
@@ -366,9 +368,7 @@ def cleaning_scores(with_justext: bool = True, cv: CrossValidation | None = None
         sets["seeds"] = seed_cases()
     for name, cases in sets.items():
         corpus = [c.raw for c in cases] if name != "sample" else [r for r in read_corpus(fitting.SAMPLE_PAGES) if isinstance(r, RawDocument)]
-        for cleaner, output in snippet_outputs(cv, cases, corpus).items():
-            if cleaner == "justext" and not with_justext:
-                continue
+        for cleaner, output in snippet_outputs(cv, cases, corpus, with_rules, with_justext).items():
             figures[f"{cleaner}_{name}"] = score_cases(cases, output, misses=misses if cleaner == "cleaning" else None)
     return figures
 

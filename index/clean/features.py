@@ -22,9 +22,9 @@ from functools import lru_cache
 import numpy as np
 
 from index.clean.rules import Words
-from index.clean.shapes import DIGIT, ends_sentence, is_subheading
+from index.clean.shapes import ends_sentence, is_subheading, table_rows
 from index.clean.text import Page
-from index.letters import load as _load_letters
+from index.letters import _function_words
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
 
 BITS = 18
@@ -106,7 +106,7 @@ def bucket(hashes: np.ndarray, kind: int) -> np.ndarray:
 
 
 def word_hashes(words: tuple[str, ...] | frozenset[str]) -> np.ndarray:
-    """The hashes of lower-cased words as the page hashing computes them (sorted, for np.isin)."""
+    """The hashes of lower-cased words as the page hashing computes them (sorted, for _member)."""
     found = []
     lower = _tables()[0]
     for word in words:
@@ -121,9 +121,6 @@ def word_hashes(words: tuple[str, ...] | frozenset[str]) -> np.ndarray:
 def _word_sets(words: Words) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hashes of the words that address the reader, that speak as the site, and the function words of
     the languages we identify."""
-    _load_letters()
-    from index.letters import _function_words
-
     return word_hashes(words.you), word_hashes(words.we), word_hashes(_function_words())
 
 
@@ -367,14 +364,10 @@ def _structure(page: Page) -> tuple[list[bool], ...]:
     items = list_items(page, page.lines)
     opens = [opens_list(page, line) for line in page.lines]
     after = texts[1:] + [""]
-    # a row of a table: one of two or more lines in a row with figures and no sentence end, or the
-    # heading right over them (index.clean.shapes.in_table, for every line at once)
-    figures = np.array([DIGIT.search(t) is not None and not ends_sentence(t) for t in texts] + [False, False])
-    table = (figures[:-2] & (np.concatenate(([False], figures[:-3])) | figures[1:-1])) | (figures[1:-1] & figures[2:])
     return (
         opens,
         [item and not opener for item, opener in zip(items, opens)],
-        table.tolist(),
+        table_rows(texts),
         [is_subheading(text, following) for text, following in zip(texts, after)],
     )
 

@@ -23,13 +23,14 @@ from index.clean.shapes import (
     ends_statement,
     heads_paragraph,
     heads_sentence,
-    in_table,
     is_article_paragraph,
+    is_long_paragraph,
     is_menu_item,
     is_name,
     is_subheading,
     is_teaser,
     is_topic_line,
+    table_rows,
 )
 from index.clean.text import Line, Page
 from index.clean.thresholds import T
@@ -69,13 +70,8 @@ def neighbours(page: Page) -> None:
         for i in order:
             line, reason = lines[i], lines[i + step].reason
             kind = page.rules.kinds_by_name.get(reason) if reason else None
-            if line.kept and kind and not _paragraph(line.text) and kind.hits(line.text) >= needed_hits(page, line.text) / 2:
+            if line.kept and kind and not is_long_paragraph(line.text) and kind.hits(line.text) >= needed_hits(page, line.text) / 2:
                 page.remove(line, kind.name)
-
-
-def _paragraph(text: str) -> bool:
-    """A long paragraph that ends a sentence: the line model's to judge, no pattern's."""
-    return word_count(text) > T.medium_line_words and ends_sentence(text)
 
 
 def sections(page: Page) -> None:
@@ -221,6 +217,7 @@ def edges(page: Page) -> None:
     if not paragraphs:
         return
     listed = list_items(page, kept)
+    table = table_rows(texts)
     head_end = paragraphs[1] if len(paragraphs) > 1 else paragraphs[0]
     for n, line in enumerate(kept[:head_end]):
         if listed[n] or (ends_sentence(line.text) and not INITIALS.fullmatch(line.text)):
@@ -242,7 +239,7 @@ def edges(page: Page) -> None:
     if _author_bio(page, kept[last]):
         last = max((n for n, text in enumerate(texts[:last]) if ends_article(text)), default=last)
     for n, line in enumerate(kept[last + 1 :], start=last + 1):
-        if listed[n] or ends_sentence(line.text) or in_table(texts, n):
+        if listed[n] or ends_sentence(line.text) or table[n]:
             continue
         teasers = [m for m in (n - 1, n + 1) if last < m < len(kept) and is_teaser(texts[m])]
         if is_name(line.text) or name_role.fullmatch(line.text):

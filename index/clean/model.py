@@ -26,9 +26,9 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from index.clean.features import BITS, OWN, POSITION, PageFeatures, dense_names, extract, extract_with, shift
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, extract_with, shift
 from index.clean.text import Page
-from index.repeated import NO_REPEATED_LINES, RepeatedLines
+from index.repeated import RepeatedLines
 
 REMOVED = len(OWN) + len(POSITION)  # the dense column that says the rules removed the line
 FUNCTION_WORDS = OWN.index("function_words")
@@ -61,9 +61,6 @@ class LineModel:
     signals: tuple[str, ...]  # layout findings it weighs instead of obeying (see Page.signal_reasons)
     kinds: "KindModel"
     meta: dict = field(default_factory=dict)  # how it was trained: settings, data, figures
-
-    def features(self, page: Page, repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
-        return extract(page, self.reasons, self.signals, repeated)
 
     def features_with(self, page: Page, repeated: RepeatedLines, pieces: list[str]) -> tuple[PageFeatures, np.ndarray]:
         """The page's features, and the text model's probability that each of `pieces` is boilerplate."""
@@ -174,7 +171,7 @@ def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarr
     n = len(p1)
     if n == 0:
         return np.zeros((0, x1.shape[1] + len(CONTEXT)))
-    words = np.expm1(dense[:, 1].astype(np.float64))  # the `words` column, stored as log1p
+    words = np.expm1(dense[:, WORDS].astype(np.float64))  # stored as log1p
     start, end = main_block(p1, words)
     positions = np.arange(n)
     inside = (positions >= start) & (positions <= end)
@@ -207,12 +204,6 @@ def main_block(p1: np.ndarray, words: np.ndarray) -> tuple[int, int]:
     return best_start, best_end
 
 
-def input_names(reasons: tuple[str, ...], signals: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Column names of the first and second pass's inputs."""
-    first = dense_names(reasons, signals) + ["text"] + [f"text@{k:+d}" for k in NEIGHBOURS]
-    return first, first + list(CONTEXT)
-
-
 @dataclass
 class KindModel:
     """What kind of boilerplate a removed line most resembles (the reason it is reported with): a
@@ -223,6 +214,7 @@ class KindModel:
     centroids: np.ndarray  # (kinds, features) float32
 
     def predict(self, features: PageFeatures, lines: np.ndarray) -> list[str]:
+        """The kind of each of `lines` (line numbers, in order)."""
         if not len(self.kinds) or not len(lines):
             return ["boilerplate"] * len(lines)
         mask = np.isin(features.rows, lines)
@@ -230,8 +222,7 @@ class KindModel:
         at = np.searchsorted(self.buckets, buckets)
         at = np.minimum(at, len(self.buckets) - 1)
         known = self.buckets[at] == buckets
-        position = {line: i for i, line in enumerate(lines.tolist())}
-        local = np.array([position[r] for r in rows[known].tolist()], dtype=np.int64)
+        local = np.searchsorted(lines, rows[known])  # `lines` are sorted: each row's place among them
         scores = np.zeros((len(lines), len(self.kinds)))
         np.add.at(scores, local, self.centroids[:, at[known]].T * features.norm[rows[known]][:, None])
         return [self.kinds[k] if scores[i, k] > 0 else "boilerplate" for i, k in enumerate(scores.argmax(axis=1))]

@@ -41,6 +41,11 @@ def ends_article(text: str) -> bool:
     return word_count(text) >= T.last_sentence_words and ends_sentence(text)
 
 
+def is_long_paragraph(text: str) -> bool:
+    """A paragraph too long for a pattern's one or two hits to decide: the line model's to judge."""
+    return word_count(text) > T.medium_line_words and ends_sentence(text)
+
+
 def is_article_paragraph(text: str) -> bool:
     return word_count(text) >= T.article_paragraph_words and ends_sentence(text)
 
@@ -98,11 +103,11 @@ def strip_counts(text: str) -> str:
     return _NUMBER.sub(" ", _COUNTER.sub(" ", text))
 
 
-def in_table(texts: list[str], n: int) -> bool:
-    """Whether texts[n] is one of two or more lines in a row that carry figures (results, a table), or
-    the heading right over them."""
-
-    def figures(m: int) -> bool:
-        return 0 <= m < len(texts) and DIGIT.search(texts[m]) is not None and not ends_sentence(texts[m])
-
-    return (figures(n) and (figures(n - 1) or figures(n + 1))) or (figures(n + 1) and figures(n + 2))
+def table_rows(texts: list[str]) -> list[bool]:
+    """Per line, whether it is one of two or more lines in a row that carry figures (results, a
+    table), or the heading right over them."""
+    figures = [DIGIT.search(t) is not None and not ends_sentence(t) for t in texts] + [False, False]
+    return [
+        (figures[n] and ((n > 0 and figures[n - 1]) or figures[n + 1])) or (figures[n + 1] and figures[n + 2])
+        for n in range(len(texts))
+    ]

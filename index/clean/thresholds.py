@@ -43,6 +43,7 @@ class Thresholds:
     repeated_article_run: int
     truncated_min_words: int
     prefix_copy_min_words: int
+    min_article_words: int
     title_max_words: int
     title_max_chars: int
 

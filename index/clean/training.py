@@ -29,9 +29,10 @@ import numpy as np
 
 from index.clean import CODE_REASONS, rule_stages
 from index.clean import model as line_model
-from index.clean.features import BITS, PageFeatures
+from index.clean.features import BITS, PageFeatures, extract
 from index.clean.rules import Rules, load_rules
 from index.clean.sites import compact, host
+from index.clean.text import line_keys
 from index.documents import RawDocument
 from index.repeated import LineCounter, LineHashes, RepeatedLines
 from index.sources import read_file
@@ -252,17 +253,22 @@ class Example:
     y: np.ndarray  # per line: 1 boilerplate, 0 article, -1 not a target (soft, mixed, unlabelled, a copy)
     kinds: list[str | None]  # per line: the kind group of a labelled boilerplate line
     group: str  # the site group: pages of one site (or of sites named alike) share a fold
-    words: np.ndarray  # per line: words
+
+
+def repeated_lines(raws: list[RawDocument], rules: Rules) -> RepeatedLines:
+    """The lines these pages repeat across articles, counted as a build counts its corpus."""
+    counter = LineCounter()
+    for raw in raws:
+        counter.add(LineHashes.of(line_keys(raw.text, rules)))
+    return counter.result()
 
 
 def corpus_lines(pages: list[LabelledPage], rules: Rules) -> dict[Path, RepeatedLines]:
-    """Per corpus folder, the lines its pages repeat across articles (as a build counts them)."""
-    from index.clean.text import line_keys
-
-    counters: dict[Path, LineCounter] = {}
+    """Per corpus folder, the lines its pages repeat across articles."""
+    corpora: dict[Path, list[RawDocument]] = {}
     for page in pages:
-        counters.setdefault(page.corpus, LineCounter()).add(LineHashes.of(line_keys(page.raw.text, rules)))
-    return {corpus: counter.result() for corpus, counter in counters.items()}
+        corpora.setdefault(page.corpus, []).append(page.raw)
+    return {corpus: repeated_lines(raws, rules) for corpus, raws in corpora.items()}
 
 
 def prepare(pages: list[LabelledPage], rules: Rules, reasons: tuple[str, ...], signals: tuple[str, ...]) -> list[Example]:
@@ -271,7 +277,7 @@ def prepare(pages: list[LabelledPage], rules: Rules, reasons: tuple[str, ...], s
     examples = []
     for page, group in zip(pages, groups):
         cleaned = rule_stages(page.raw, rules, repeated[page.corpus], signals)
-        features = line_model.extract(cleaned, reasons, signals, repeated[page.corpus])
+        features = extract(cleaned, reasons, signals, repeated[page.corpus])
         y = np.full(len(cleaned.lines), -1, dtype=np.int8)
         kinds: list[str | None] = [None] * len(cleaned.lines)
         for i, line in enumerate(cleaned.lines):
@@ -283,8 +289,7 @@ def prepare(pages: list[LabelledPage], rules: Rules, reasons: tuple[str, ...], s
                 # article text: the page verdict's, not a line's, to judge
                 y[i] = 1
                 kinds[i] = KIND_GROUPS.get(kind or "")
-        words = np.array([len(line.text.split()) for line in cleaned.lines], dtype=np.float64)
-        examples.append(Example(page, features, y, kinds, group, words))
+        examples.append(Example(page, features, y, kinds, group))
     return examples
 
 
@@ -436,8 +441,6 @@ def cross_validate(examples: list[Example], config: Config, reasons: tuple[str, 
         train = [e for e, f in zip(examples, assignment) if f != fold]
         models.append(fit(train, config, reasons))
     return assignment, models
-
-
 
 
 def model_reasons(config: Config, rules: Rules | None = None) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Stage 8: the page verdict. A page with no article text — a consent or paywall wall, a login or
 sign-up page, comment rules, an index page listing other articles, an error page — is skipped and
 reported with what it is, instead of being indexed as an article: when what the rules and the line
-model leave holds no finished sentence of some length and fewer than MIN_ARTICLE_WORDS words. What
+model leave holds no finished sentence of some length and fewer than `min_article_words` words. What
 the page was is told by what was removed from it, most words first.
 """
 
@@ -11,12 +11,13 @@ from collections import Counter
 
 from index.clean.shapes import ends_article
 from index.clean.text import Page
+from index.clean.thresholds import T
 
-MIN_ARTICLE_WORDS = 40
+
 def has_article_text(paragraphs: list[str]) -> bool:
     """Whether cleaning left an article by shape alone: one finished sentence of some length (a brief
     may be no more), or a few short lines."""
-    return any(ends_article(p) for p in paragraphs) or sum(len(p.split()) for p in paragraphs) >= MIN_ARTICLE_WORDS
+    return any(ends_article(p) for p in paragraphs) or sum(len(p.split()) for p in paragraphs) >= T.min_article_words
 
 
 def reason(page: Page) -> str:
