@@ -1,9 +1,9 @@
 """Boilerplate glued onto article text, cut at the seam and the article part kept.
 
 A scraper that drops the markup between two elements glues their texts: a label onto a headline
-(`AboDesinformative Inhalte`, `PremiumVladimir Putins …`), a timestamp onto a paragraph
-(`… kl. 20:13Den amerikanske …`), a site name after a headline (`… Russland?dagsavisen.no`); a
-link's words end a paragraph (`… Mehr dazu lesen Sie hier.`). Each seam gives a candidate piece:
+(`PlusDie Regierung …`, `AboKiew meldet …`), a timestamp onto a paragraph (`… kl. 08:15Regeringen
+har …`), a site name after a headline (`… Ukraine?nyheder-eksempel.dk`); a link's words end a
+paragraph (`… Lesen Sie hier mehr.`). Each seam gives a candidate piece:
 the words before a capital that follows a small letter or a figure inside a word, a host name
 after a sentence's end, the last short sentence of a paragraph. A piece goes when the rules name
 it or the line model's text score finds it boilerplate, and something of the line is left; a word
