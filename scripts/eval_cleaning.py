@@ -11,9 +11,10 @@ page cleaned by a model fitted without its site (10 folds of whole sites). `rule
 with no model; jusText 3.0.2 gets each line of the same page as a <p>, with the stop list of the
 page's language.
 
-Written pages (tests/eval/cleaning; `holdout` written later for sites in none of the others): the
-share of article snippets there exactly once and of boilerplate snippets gone, cross-validated the
-same way. Seeds (../shared/seeds): cleaned by the shipped model, which never saw them.
+Written pages labelled line by line (tests/eval/cleaning_lines): the same figures, cross-validated
+the same way. Written pages with snippets (tests/eval/cleaning; `holdout` written later for sites in
+none of the others): the share of article snippets there exactly once and of boilerplate
+snippets gone, cross-validated the same way. Seeds (../shared/seeds): cleaned by the shipped model, which never saw them.
 
 `--ablate` also prints what each kind of rule adds on top of the model (the real pages cleaned by the
 same fold models with that kind's rules taken away) and what each layout signal would do as a rule
@@ -45,9 +46,9 @@ def cell(tally: ev.Tally | None, figure: str) -> str:
     return f"{passed}/{total} {passed / total:.3f}"
 
 
-def real_tables(scores: dict[str, dict[str, ev.Tally]]) -> None:
+def real_tables(scores: dict[str, dict[str, ev.Tally]], title: str = "Real pages") -> None:
     cleaners = [c for c in ("cleaning", "rules", "justext") if c in scores]
-    print("Real pages, leave-site-out (ours | rules alone | jusText)")
+    print(f"{title}, leave-site-out (ours | rules alone | jusText)")
     print(f"{'group':7} {'pages':>5}  " + "  ".join(f"{f:^44}" for f in ("keep", "drop", "mixed", "empty")))
     for group in GROUPS:
         if group not in scores["cleaning"]:
@@ -114,7 +115,11 @@ def main() -> int:
         real_tables(real)
     else:
         print(f"real pages: skipped ({training.REAL_SET} not found)")
-    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real))
+    written = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines")
+    if written:
+        print()
+        real_tables(written, "Written pages labelled line by line (tests/eval/cleaning_lines)")
+    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real, written=written))
     page = ev.timing_page(ev.snippet_cases() + ev.snippet_cases(held_out=True))
     print(f"\ncleaning a {len(page.text.split()):,}-word article: {ev.clean_milliseconds(page):.1f} ms (median of {ev.TIMING_RUNS}),"
           f" rules alone {ev.clean_milliseconds(page, ev.RULES_ONLY):.1f} ms")

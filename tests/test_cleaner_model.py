@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import math
 import random
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import REPO, needs_shared
@@ -21,7 +24,7 @@ from index.clean import training as fitting
 from index.clean.dedupe import _LongLines
 from index.clean.features import BITS, CHAR_NGRAM_WORDS, text_features
 from index.clean.model import MODEL_FILE, ModelError, load
-from index.clean.rules import RulesError, load_rules
+from index.clean.rules import RulesError, content_key, load_rules
 from index.clean.text import Page
 from index.clean.thresholds import T, load as load_thresholds
 from index.documents import RawDocument
@@ -32,6 +35,9 @@ ARTICLE = [
     "Nach Angaben des Verteidigungsministeriums sollen die ersten Lieferungen noch vor dem Winter an der Front ankommen.",
     "Kritiker im Parlament bemängeln, dass die eigenen Bestände der Streitkräfte dadurch weiter schrumpfen.",
 ]
+
+# rows of items that name two kinds of boilerplate as often
+SEGMENT_ROWS = ["Synes godt om  Kommentarer  Del", "Ritzau · 3. marts 2024 kl. 08.15", "Impressum · Datenschutz · Cookie-Einstellungen · Kontakt"]
 
 
 def write_set(folder, pages: dict[str, tuple[list[str], list[dict]]]) -> None:
@@ -156,6 +162,30 @@ def test_near_duplicate_paragraphs_are_found_as_a_comparison_with_every_earlier_
         assert found == (max(earlier) if earlier else None)
         index.add(position, words, prefix)
 
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_a_lines_content_key_is_its_words_case_folded_whatever_characters_it_holds(text):
+    # the definition: every character below U+3000 that is no word character is a space
+    spaced = "".join(" " if ord(c) < 0x3000 and not (c.isalnum() or c == "_") else c for c in text.casefold())
+    assert content_key(text) == " ".join(spaced.split())
+
+
+def test_what_a_line_is_removed_as_does_not_depend_on_the_interpreters_hash_seed():
+    # items of a row that name different kinds: the reason is the same in every process
+    script = (
+        "from index.clean import clean\n"
+        "from index.documents import RawDocument\n"
+        f"text = {chr(10).join(SEGMENT_ROWS + ARTICLE)!r}\n"
+        "print([(r.text, r.reason) for r in clean(RawDocument(id='t', text=text, source_path='t.txt')).removed])\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], cwd=REPO, env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in range(4)
+    }
+    assert len(outputs) == 1 and all(row in next(iter(outputs)) for row in SEGMENT_ROWS)
 
 # -- glued text -------------------------------------------------------------------------------
 def test_boilerplate_glued_onto_a_line_is_cut_at_the_seam_and_words_of_a_language_are_no_seam():

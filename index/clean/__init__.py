@@ -90,7 +90,11 @@ def clean(
         classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
         _, probabilities = fitted.probabilities(features)
         open_ = np.array([line.kept and not line.protected for line in page.lines], dtype=bool)
-        remove = np.flatnonzero(fitted.removed(features, probabilities) & open_)
+        removed = fitted.removed(features, probabilities)
+        headline = next((i for i, line in enumerate(page.lines) if open_[i] and is_headline(line.text)), None)
+        if headline is not None:  # the page's likely headline: losing it costs the title too
+            removed[headline] = probabilities[headline] > fitted.paragraph_threshold
+        remove = np.flatnonzero(removed & open_)
         for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
             line = page.lines[i]  # what the layout found it to be, else the kind it most resembles
             page.remove(line, min(line.signals) if line.signals else kind, decided=True)

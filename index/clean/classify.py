@@ -52,17 +52,12 @@ def _classify(page: Page, text: str, key: str | None) -> str | None:
     key = line_key(text) if key is None else key
     if not key and not any(ch.isalnum() for ch in text):
         return "no_letters"
-    candidates = rules.candidates(text)
-    needed = needed_hits(page, text, words)
-    for kind in rules.kinds:
-        if key in kind.lines:
-            return kind.name
-        patterns = candidates.get(kind.name)
-        if patterns and _reachable(patterns, needed, words) and kind.hits(text, patterns, words) >= needed:
-            return kind.name
-    found = inline.trailing_cut(page, text)
-    if found and found[1] == 0:
-        return found[0].name
+    found = _kind_of(page, text, words, rules.candidates(text), key)
+    if found:
+        return found
+    cut = inline.trailing_cut(page, text)
+    if cut and cut[1] == 0:
+        return cut[0].name
     if is_menu_line(page, text):
         return "menu"
     return classify_segments(page, text)
@@ -74,11 +69,25 @@ def _paragraph_kind(page: Page, text: str, words: int) -> str | None:
     candidates = page.rules.candidates(text)
     if not any(_reachable(patterns, 3, words) for patterns in candidates.values()):
         return None
-    needed = needed_hits(page, text, words)
+    return _kind_of(page, text, words, candidates)
+
+
+def _kind_of(page: Page, text: str, words: int, candidates: dict, key: str | None = None) -> str | None:
+    """The first kind that lists the line's key, or whose candidate patterns hit it often enough
+    (needed_hits; whether it quotes someone is looked at only for a kind that gets that far)."""
+    needed, quoted = _hits_for_length(words), None
     for kind in page.rules.kinds:
-        patterns = candidates.get(kind.name)
-        if patterns and _reachable(patterns, needed, words) and kind.hits(text, patterns, words) >= needed:
+        if key is not None and key in kind.lines:
             return kind.name
+        patterns = candidates.get(kind.name)
+        if not patterns or not _reachable(patterns, needed, words):
+            continue
+        hits = kind.hits(text, patterns, words)
+        if hits >= needed:
+            if quoted is None:
+                quoted = _quotes_speech(page, text)
+            if hits >= needed + quoted:
+                return kind.name
     return None
 
 
@@ -95,11 +104,16 @@ def is_menu_line(page: Page, text: str) -> bool:
 
 def needed_hits(page: Page, text: str, words: int | None = None) -> float:
     """Pattern hits that make a line boilerplate: more for longer lines and for quotations."""
-    words = word_count(text) if words is None else words
-    needed = 1 if words <= T.short_line_words else 2 if words <= T.medium_line_words else 3
-    if QUOTES.search(text) and page.rules.speech.search(text):
-        needed += 1
-    return needed
+    return _hits_for_length(word_count(text) if words is None else words) + _quotes_speech(page, text)
+
+
+def _hits_for_length(words: int) -> int:
+    return 1 if words <= T.short_line_words else 2 if words <= T.medium_line_words else 3
+
+
+def _quotes_speech(page: Page, text: str) -> bool:
+    """Whether the line quotes someone (quotation marks and a verb of saying): harder to call boilerplate."""
+    return bool(QUOTES.search(text) and page.rules.speech.search(text))
 
 
 def classify_segments(page: Page, text: str) -> str | None:
@@ -119,7 +133,7 @@ def classify_segments(page: Page, text: str) -> str | None:
     if _BREADCRUMB_SEPARATOR.search(text):
         return "breadcrumb"
     named = [k for k in kinds if k]
-    return max(set(named), key=named.count) if named else "menu"
+    return max(named, key=named.count) if named else "menu"  # ties: the first item's kind
 
 
 def code(text: str) -> str | None:

@@ -278,17 +278,22 @@ def cross_validation(
     return CrossValidation(examples, assignment.tolist(), models, fitting.corpus_lines(pages, rules))
 
 
+LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES}  # the sets with a label on every line
+
+
 def real_scores(
     cv: CrossValidation | None, with_justext: bool = False, misses: list[str] | None = None, rules: Rules | None = None,
-    with_rules: bool = True,
+    with_rules: bool = True, origin: str = "real",
 ) -> dict[str, dict[str, Tally]]:
     """Per cleaner (`cleaning` cross-validated, `rules` alone, `justext`), per group (`da`, `de`,
-    `no/sv`, `all`): the tallies of the real pages."""
-    if not fitting.REAL_SET.is_dir():
+    `no/sv`, `all`): the tallies of the real pages (`origin` "lines": of the written pages labelled
+    line by line)."""
+    folder = LINE_LABELLED[origin]
+    if not folder.is_dir():
         return {}
     rules = rules or load_rules()
-    pages = [e.page for e in cv.examples if e.page.origin == "real"] if cv else fitting.read_json_set(fitting.REAL_SET, "real")
-    repeated = cv.repeated[fitting.REAL_SET / "pages"] if cv else fitting.repeated_lines([p.raw for p in pages], rules)
+    pages = [e.page for e in cv.examples if e.page.origin == origin] if cv else fitting.read_json_set(folder, origin)
+    repeated = cv.repeated[folder / "pages"] if cv else fitting.repeated_lines([p.raw for p in pages], rules)
     cleaners = {"rules": lambda page: clean(page.raw, rules, repeated, RULES_ONLY)} if with_rules else {}
     if cv:
         cleaners["cleaning"] = lambda page: clean(page.raw, rules, repeated, cv.model_of(page.id))
@@ -347,22 +352,26 @@ def _justext_document(page: fitting.LabelledPage) -> CleanDocument | None:
 
 def cleaning_scores(
     with_justext: bool = True, cv: CrossValidation | None = None, misses: list[str] | None = None, with_rules: bool = True,
-    real: dict[str, dict[str, Tally]] | None = None,
+    real: dict[str, dict[str, Tally]] | None = None, written: dict[str, dict[str, Tally]] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Every figure the quality gate holds to a floor: {"cleaning_real": {"all_keep": …}, "cleaning_eval":
-    …, "justext_real": …, "rules_real": …}; `cleaning_*` are cross-validated where the model was fitted
-    on the set. `real`: the real pages' tallies when already counted (real_scores)."""
+    """Every figure the quality gate holds to a floor: {"cleaning_real": {"all_keep": …}, "cleaning_lines":
+    …, "cleaning_eval": …, "justext_real": …, "rules_real": …}; `cleaning_*` are cross-validated where
+    the model was fitted on the set. `real`, `written`: the tallies of the real pages and of the written
+    pages labelled line by line, when already counted (real_scores)."""
     cv = cv or cross_validation()
     figures: dict[str, dict[str, float]] = {}
     if real is None:
         real = real_scores(cv, with_justext, misses, with_rules=with_rules)
-    for cleaner, groups in real.items():
-        figures[f"{cleaner}_real"] = {
-            f"{group.replace('/', '')}_{figure}": tally.ratio(figure)
-            for group, tally in groups.items()
-            for figure in ("keep", "drop", "mixed", "empty")
-            if tally.ratio(figure) is not None
-        }
+    if written is None:
+        written = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines")
+    for name, tallies in (("real", real), ("lines", written)):
+        for cleaner, groups in tallies.items():
+            figures[f"{cleaner}_{name}"] = {
+                f"{group.replace('/', '')}_{figure}": tally.ratio(figure)
+                for group, tally in groups.items()
+                for figure in ("keep", "drop", "mixed", "empty")
+                if tally.ratio(figure) is not None
+            }
     sets = {"eval": snippet_cases(), "holdout": snippet_cases(held_out=True), "sample": sample_cases()}
     if SEEDS.is_dir():
         sets["seeds"] = seed_cases()

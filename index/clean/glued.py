@@ -22,7 +22,7 @@ from index.clean.text import Line, Page
 # The text model's probability that a piece is boilerplate, for it to go: a piece glued without a
 # space is a seam for sure, the last sentence of a paragraph may well be the article's own.
 SEAM_PROBABILITY = 0.85
-SENTENCE_PROBABILITY = 0.95
+SENTENCE_PROBABILITY = 0.97  # short article sentences get text scores up to about 0.95
 MAX_PIECE_WORDS = 8  # a glued label, timestamp or link is short
 MIN_REST_WORDS = 2  # what is left of a line cut at a seam must be text (a kicker has two words)
 MIN_SENTENCES_WORDS = 3  # and of a paragraph whose last sentence goes

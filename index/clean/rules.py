@@ -38,11 +38,16 @@ def _is_word_char(char: str) -> bool:
 
 # Every character below U+3000 that is no word character (\w: letters, digits, underscore) as a space.
 _NON_WORD = {c: " " for c in range(0x3000) if not (chr(c).isalnum() or chr(c) == "_")}
+_WORD = re.compile(r"\w+")
 
 
 def content_key(text: str) -> str:
-    """A line as duplicate detection compares it: its words (runs of \\w) only, case-folded."""
-    return " ".join(text.casefold().translate(_NON_WORD).split())
+    """A line as duplicate detection compares it: its words (runs of \\w) only, case-folded. Characters
+    from U+3000 on count as word characters (CJK punctuation stays with its words)."""
+    folded = text.casefold()
+    if not folded or max(folded) < "\u3000":
+        return " ".join(_WORD.findall(folded))  # the same words, found twice as fast
+    return " ".join(folded.translate(_NON_WORD).split())
 
 
 @lru_cache(maxsize=8192)

@@ -40,6 +40,7 @@ from index.sources import read_file
 REPO = Path(__file__).resolve().parent.parent.parent
 REAL_SET = REPO.parent / "shared" / "eval" / "cleaning_real"
 PROJECT_PAGES = REPO / "tests" / "eval" / "cleaning"
+LINE_PAGES = REPO / "tests" / "eval" / "cleaning_lines"  # written pages with a label on every line
 SAMPLE_PAGES, SAMPLE_LABELS = REPO / "data" / "sample", REPO / "tests" / "labels"
 LABELS = {"keep", "drop", "soft", "mixed"}
 # Kinds of boilerplate as the real pages' labels name them, grouped into the reasons a removal by the
@@ -226,10 +227,12 @@ def _snippet_page(raw: RawDocument, label: dict, corpus: Path, origin: str) -> L
 
 def project_pages() -> list[LabelledPage]:
     """The project's own written pages: the evaluation pages (tests/eval/cleaning, those developed
-    against and the holdout) and the bundled sample corpus (data/sample, tests/labels), the only
-    English pages among them."""
+    against and the holdout), the pages labelled line by line (tests/eval/cleaning_lines: written
+    for the kinds of page and boilerplate the others lacked) and the bundled sample corpus
+    (data/sample, tests/labels), the only English pages among them."""
     labels = sorted((PROJECT_PAGES / "labels").glob("*.toml"))
     pages = read_snippet_set(PROJECT_PAGES / "pages", labels, "project")
+    pages += read_json_set(LINE_PAGES, "lines")
     return pages + read_snippet_set(SAMPLE_PAGES, sorted(SAMPLE_LABELS.glob("sample_*.toml")), "sample")
 
 
