@@ -12,7 +12,8 @@ with no model; jusText 3.0.2 gets each line of the same page as a <p>, with the 
 page's language.
 
 Written pages labelled line by line (tests/eval/cleaning_lines): the same figures, cross-validated
-the same way. Written pages with snippets (tests/eval/cleaning; `holdout` written later for sites in
+the same way; and on the written pages never fitted on (tests/eval/cleaning_lines_holdout), by the
+shipped model. Written pages with snippets (tests/eval/cleaning; `holdout` written later for sites in
 none of the others): the share of article snippets there exactly once and of boilerplate
 snippets gone, cross-validated the same way. Seeds (../shared/seeds): cleaned by the shipped model, which never saw them.
 
@@ -46,9 +47,9 @@ def cell(tally: ev.Tally | None, figure: str) -> str:
     return f"{passed}/{total} {passed / total:.3f}"
 
 
-def real_tables(scores: dict[str, dict[str, ev.Tally]], title: str = "Real pages") -> None:
+def real_tables(scores: dict[str, dict[str, ev.Tally]], title: str = "Real pages, leave-site-out") -> None:
     cleaners = [c for c in ("cleaning", "rules", "justext") if c in scores]
-    print(f"{title}, leave-site-out (ours | rules alone | jusText)")
+    print(f"{title} (ours | rules alone | jusText)")
     print(f"{'group':7} {'pages':>5}  " + "  ".join(f"{f:^44}" for f in ("keep", "drop", "mixed", "empty")))
     for group in GROUPS:
         if group not in scores["cleaning"]:
@@ -116,10 +117,12 @@ def main() -> int:
     else:
         print(f"real pages: skipped ({training.REAL_SET} not found)")
     written = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines")
-    if written:
+    held_out = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines_holdout")
+    for tallies, title in ((written, "Written pages labelled line by line (tests/eval/cleaning_lines), leave-site-out"),
+                           (held_out, "Written pages never fitted on (tests/eval/cleaning_lines_holdout), shipped model")):
         print()
-        real_tables(written, "Written pages labelled line by line (tests/eval/cleaning_lines)")
-    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real, written=written))
+        real_tables(tallies, title)
+    snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real, written=written, held_out=held_out))
     page = ev.timing_page(ev.snippet_cases() + ev.snippet_cases(held_out=True))
     print(f"\ncleaning a {len(page.text.split()):,}-word article: {ev.clean_milliseconds(page):.1f} ms (median of {ev.TIMING_RUNS}),"
           f" rules alone {ev.clean_milliseconds(page, ev.RULES_ONLY):.1f} ms")

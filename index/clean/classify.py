@@ -75,20 +75,22 @@ def _paragraph_kind(page: Page, text: str, words: int) -> str | None:
 def _kind_of(page: Page, text: str, words: int, candidates: dict, key: str | None = None) -> str | None:
     """The first kind that lists the line's key, or whose candidate patterns hit it often enough
     (needed_hits; whether it quotes someone is looked at only for a kind that gets that far)."""
+    kinds = page.rules.kinds
+    listed = page.rules.first_listing.get(key, len(kinds)) if key is not None else len(kinds)
     needed, quoted = _hits_for_length(words), None
-    for kind in page.rules.kinds:
-        if key is not None and key in kind.lines:
-            return kind.name
-        patterns = candidates.get(kind.name)
-        if not patterns or not _reachable(patterns, needed, words):
+    for number in sorted(candidates):
+        if number >= listed:
+            break
+        patterns = candidates[number]
+        if not _reachable(patterns, needed, words):
             continue
-        hits = kind.hits(text, patterns, words)
+        hits = kinds[number].hits(text, patterns, words)
         if hits >= needed:
             if quoted is None:
                 quoted = _quotes_speech(page, text)
             if hits >= needed + quoted:
-                return kind.name
-    return None
+                return kinds[number].name
+    return kinds[listed].name if listed < len(kinds) else None
 
 
 def is_menu_line(page: Page, text: str) -> bool:

@@ -87,7 +87,9 @@ class _LongLines:
     def prefix(words: frozenset[str]) -> list[str]:
         """The first words in a fixed order that puts long (rare) words first: short postings."""
         size = len(words) - math.ceil(T.near_duplicate_jaccard * len(words)) + 1
-        return sorted(words, key=lambda w: (-len(w), w))[:size]  # longest first, then alphabetical: a total order
+        ordered = sorted(words)
+        ordered.sort(key=len, reverse=True)  # stable: longest first, then alphabetical — a total order
+        return ordered[:size]
 
     def near_duplicate(self, words: frozenset[str], prefix: list[str]) -> int | None:
         """The position of the latest earlier line whose words are nearly these, or None."""

@@ -213,9 +213,9 @@ def _features(
     newline = codes == 10
     classes = np.where(small, class_table[index], _WORD_BIT | _ALPHA_BIT).astype(np.uint8)
     classes[newline] = 0
-    word_chars, letters, uppers, digits, spaces, quotes = (
-        np.bincount(line_of, weights=(classes & (1 << bit)) > 0, minlength=n) for bit in range(_CLASSES)
-    )
+    bits = np.unpackbits(classes[:, None], axis=1, bitorder="little")[:, :_CLASSES]  # (code points, classes)
+    # each line's span from its first character to the "\n" after it (which has no class)
+    word_chars, letters, uppers, digits, spaces, quotes = np.add.reduceat(bits, starts, axis=0, dtype=np.int64).T
     punctuation = lengths - word_chars - spaces
     is_word = (classes & _WORD_BIT) > 0
 
@@ -335,7 +335,8 @@ def _features(
         positions / max(n - 1, 1), before / total, (total - before - words_per_line) / total, positions < first_paragraph,
         positions > last_paragraph, distance, paragraph, cohesion, [copies[line.text] > 1 for line in lines],
         [bool(repeated) and line.key in repeated for line in lines], gap_before, gap_after,
-        np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n), *_structure(page),
+        np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n),
+        *_structure(page, ((digits > 0) & (sentence_end == 0)).tolist()),
     ]).astype(np.float64)
 
     removed = np.array([not line.kept for line in lines], dtype=np.float64)
@@ -355,19 +356,20 @@ def _features(
     return PageFeatures(dense, rows, buckets, norm), extra_features
 
 
-def _structure(page: Page) -> tuple[list[bool], ...]:
+def _structure(page: Page, figures: list[bool]) -> tuple[list[bool], ...]:
     """Per line: whether it opens a list (`Fakta`, a colon at its end), is an item of one, a row of a
-    table, or a short heading over an article paragraph (index.clean.layout's judgements)."""
+    table, or a short heading over an article paragraph (index.clean.layout's judgements).
+    `figures`: per line, whether it has a figure and ends no sentence."""
     from index.clean.layout import list_items, opens_list
 
     texts = [line.text for line in page.lines]
-    items = list_items(page, page.lines)
     opens = [opens_list(page, line) for line in page.lines]
+    items = list_items(page, page.lines, opens)
     after = texts[1:] + [""]
     return (
         opens,
         [item and not opener for item, opener in zip(items, opens)],
-        table_rows(texts),
+        table_rows(texts, figures),
         [is_subheading(text, following) for text, following in zip(texts, after)],
     )
 

@@ -283,13 +283,13 @@ def opens_list(page: Page, line: Line) -> bool:
     return line.text.endswith(":") or page.rules.list_openers.search(line.text) is not None
 
 
-def list_items(page: Page, kept: list[Line]) -> list[bool]:
+def list_items(page: Page, kept: list[Line], opens: list[bool] | None = None) -> list[bool]:
     """Per kept line, whether it opens a list (a line ending with a colon, or starting like a fact
     box: `Fakta`, `Hintergrund`) or is an item of one: the short lines without a sentence end
-    that follow. One pass down the page."""
+    that follow. One pass down the page. `opens`: per line, opens_list, when known."""
     result, open_list = [], False
-    for line in kept:
-        if opens_list(page, line):
+    for i, line in enumerate(kept):
+        if opens[i] if opens is not None else opens_list(page, line):
             open_list = True
         elif ends_sentence(line.text) or word_count(line.text) > T.link_like_words:
             open_list = False

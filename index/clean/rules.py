@@ -39,13 +39,14 @@ def _is_word_char(char: str) -> bool:
 # Every character below U+3000 that is no word character (\w: letters, digits, underscore) as a space.
 _NON_WORD = {c: " " for c in range(0x3000) if not (chr(c).isalnum() or chr(c) == "_")}
 _WORD = re.compile(r"\w+")
+_FROM_U3000 = re.compile("[\u3000-\U0010ffff]")
 
 
 def content_key(text: str) -> str:
     """A line as duplicate detection compares it: its words (runs of \\w) only, case-folded. Characters
     from U+3000 on count as word characters (CJK punctuation stays with its words)."""
     folded = text.casefold()
-    if not folded or max(folded) < "\u3000":
+    if not _FROM_U3000.search(folded):
         return " ".join(_WORD.findall(folded))  # the same words, found twice as fast
     return " ".join(folded.translate(_NON_WORD).split())
 
@@ -154,21 +155,26 @@ class Rules:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds_by_name", {k.name: k for k in self.kinds})
+        first_listing: dict[str, int] = {}  # a line key -> the number of the first kind that lists it
+        for number, kind in enumerate(self.kinds):
+            for key in kind.lines:
+                first_listing.setdefault(key, number)
+        object.__setattr__(self, "first_listing", first_listing)
         headings: dict[str, Kind] = {}
         for kind in self.kinds:
             for heading in kind.headings:
                 headings.setdefault(heading, kind)
         object.__setattr__(self, "heading_kinds", headings)  # heading -> the first kind that has it
         object.__setattr__(self, "vocabulary", frozenset().union(*(k.vocabulary for k in self.kinds)))
-        # Which patterns each required literal unlocks; patterns without one are always tried.
-        by_literal: dict[str, dict[str, set[LinePattern]]] = {}
-        always: dict[str, set[LinePattern]] = {}
-        for kind in self.kinds:
+        # Which patterns each required literal unlocks, by kind number; patterns without one are always tried.
+        by_literal: dict[str, dict[int, set[LinePattern]]] = {}
+        always: dict[int, set[LinePattern]] = {}
+        for number, kind in enumerate(self.kinds):
             for pattern in kind.patterns:
                 if pattern.regex.literals is None:
-                    always.setdefault(kind.name, set()).add(pattern)
+                    always.setdefault(number, set()).add(pattern)
                 for literal in pattern.regex.literals or ():
-                    by_literal.setdefault(literal, {}).setdefault(kind.name, set()).add(pattern)
+                    by_literal.setdefault(literal, {}).setdefault(number, set()).add(pattern)
         # Each literal's value: its number (a literal found twice is looked at once) and its patterns by kind.
         numbered = {literal: (n, tuple(owners.items())) for n, (literal, owners) in enumerate(by_literal.items())}
         object.__setattr__(self, "_literals", _automaton(numbered))
@@ -190,10 +196,11 @@ class Rules:
         object.__setattr__(self, "_tail_literals", _automaton(by_tail_literal))
         object.__setattr__(self, "_tail_always", {n for n, (_, p) in enumerate(trailing) if p.literals is None})
 
-    def candidates(self, text: str) -> dict[str, set[LinePattern]]:
-        """Per kind, the patterns that can match `text`: those whose required literals it contains.
-        One Aho-Corasick pass over the line finds them all, instead of running hundreds of regexes."""
-        found: dict[str, set[LinePattern]] = {}
+    def candidates(self, text: str) -> dict[int, set[LinePattern]]:
+        """Per kind (its number in `kinds`), the patterns that can match `text`: those whose required
+        literals it contains. One Aho-Corasick pass over the line finds them all, instead of running
+        hundreds of regexes."""
+        found: dict[int, set[LinePattern]] = {}
         seen = set()
         for _, (number, owners) in self._literals.iter(text.lower()):
             if number in seen:

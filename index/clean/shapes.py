@@ -103,10 +103,13 @@ def strip_counts(text: str) -> str:
     return _NUMBER.sub(" ", _COUNTER.sub(" ", text))
 
 
-def table_rows(texts: list[str]) -> list[bool]:
+def table_rows(texts: list[str], figures: list[bool] | None = None) -> list[bool]:
     """Per line, whether it is one of two or more lines in a row that carry figures (results, a
-    table), or the heading right over them."""
-    figures = [DIGIT.search(t) is not None and not ends_sentence(t) for t in texts] + [False, False]
+    table), or the heading right over them. `figures`: per line, whether it has a figure and ends no
+    sentence, when known."""
+    if figures is None:
+        figures = [DIGIT.search(t) is not None and not ends_sentence(t) for t in texts]
+    figures = figures + [False, False]
     return [
         (figures[n] and ((n > 0 and figures[n - 1]) or figures[n + 1])) or (figures[n + 1] and figures[n + 2])
         for n in range(len(texts))
