@@ -4,6 +4,7 @@ rule files and thresholds checked, a user's rules folder and model file used by 
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import random
@@ -11,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from conftest import REPO, needs_shared
@@ -25,6 +27,7 @@ from index.clean.dedupe import _LongLines
 from index.clean.features import BITS, CHAR_NGRAM_WORDS, text_features
 from index.clean.model import MODEL_FILE, ModelError, load
 from index.clean.rules import RulesError, content_key, load_rules
+from index.clean import text as text_module
 from index.clean.text import Page
 from index.clean.thresholds import T, load as load_thresholds
 from index.documents import RawDocument
@@ -171,6 +174,16 @@ def test_a_lines_content_key_is_its_words_case_folded_whatever_characters_it_hol
     spaced = "".join(" " if ord(c) < 0x3000 and not (c.isalnum() or c == "_") else c for c in text.casefold())
     assert content_key(text) == " ".join(spaced.split())
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab é\n\r\t\u00a0\u00ad\u200b\u2003\u3000\x01\x7f") + ["   ", "&nbsp;", "&amp;", "&#1;", "&shy;"]), max_size=40).map("".join))
+def test_a_page_without_odd_characters_is_normalised_as_the_patterns_would(text):
+    # the fast path for printable text (text._plain) must change nothing: the patterns, always run
+    expected = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    expected = html.unescape(text_module._CONTROL.sub("", expected))
+    expected = text_module._spaced(text_module._INVISIBLE.sub("", expected))
+    assert Page(RawDocument(id="t", text="x", source_path="t.txt"), load_rules()).normalise(text) == expected
 
 def test_what_a_line_is_removed_as_does_not_depend_on_the_interpreters_hash_seed():
     # items of a row that name different kinds: the reason is the same in every process

@@ -81,7 +81,7 @@ class _LongLines:
 
     def __init__(self) -> None:
         self.lines: list[tuple[int, frozenset[str]]] = []  # (position among kept lines, words)
-        self.postings: dict[str, list[tuple[int, int]]] = {}  # prefix word -> (index into self.lines, its place there)
+        self.postings: dict[str, list[tuple[int, int, int]]] = {}  # prefix word -> (index into self.lines, its place there, its words)
 
     @staticmethod
     def prefix(words: frozenset[str]) -> list[str]:
@@ -95,17 +95,17 @@ class _LongLines:
         """The position of the latest earlier line whose words are nearly these, or None."""
         oldest = len(self.lines) - T.near_duplicate_window
         t, n = T.near_duplicate_jaccard, len(words)
+        smallest, share = t * n, t / (1 + t)
         shared: dict[int, int] = {}
         pruned: set[int] = set()
         for i, word in enumerate(prefix):
-            for number, j in reversed(self.postings.get(word, ())):
+            for number, j, m in reversed(self.postings.get(word, ())):
                 if number < oldest:
                     break
                 if number in pruned:
                     continue
-                m = len(self.lines[number][1])
                 before = shared.get(number, 0)
-                if m < t * n or n < t * m or before + 1 + min(n - i - 1, m - j - 1) < math.ceil(t / (1 + t) * (n + m) - 1e-9):
+                if m < smallest or n < t * m or before + 1 + min(n - i - 1, m - j - 1) < math.ceil(share * (n + m) - 1e-9):
                     pruned.add(number)  # sizes too far apart, or too few words left to share
                     shared.pop(number, None)
                 else:
@@ -118,6 +118,7 @@ class _LongLines:
         return None
 
     def add(self, position: int, words: frozenset[str], prefix: list[str]) -> None:
+        entry = len(self.lines)
         for j, word in enumerate(prefix):
-            self.postings.setdefault(word, []).append((len(self.lines), j))
+            self.postings.setdefault(word, []).append((entry, j, len(words)))
         self.lines.append((position, words))

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.clean.rules import Words
-from index.clean.shapes import ends_sentence, is_subheading, table_rows
+from index.clean.shapes import DIGIT, ends_sentence, is_subheading, table_rows
 from index.clean.text import Page
 from index.letters import _function_words
 from index.repeated import NO_REPEATED_LINES, RepeatedLines
@@ -286,9 +286,11 @@ def _features(
     searched_text = "\n".join(texts[i] for i in searched)
     searched_starts = np.cumsum([0] + [len(texts[i]) + 1 for i in searched])
 
-    def flagged(pattern: re.Pattern[str]) -> np.ndarray:
+    with_figures = DIGIT.search(searched_text) is not None  # prices, times, durations and counters have figures
+
+    def flagged(pattern: re.Pattern[str], needs_figures: bool = True) -> np.ndarray:
         out = np.zeros(n)
-        hits = [m.start() for m in pattern.finditer(searched_text)]
+        hits = [m.start() for m in pattern.finditer(searched_text)] if with_figures or not needs_figures else []
         if hits:
             out[np.array(searched)[np.searchsorted(searched_starts, hits, side="right") - 1]] = 1
         return out
@@ -303,8 +305,8 @@ def _features(
         [c == ":" for c in last], [t.endswith(("...", "…")) for t in texts], [c == "?" for c in last],
         [c.isupper() for c in first], [c.isdigit() for c in first], [c in _BULLETS for c in first], [c in _OPENERS for c in first],
         uppers / np.maximum(letters, 1), (uppers == letters) & (letters > 3), capitalised / safe_words, digits / safe_lengths,
-        punctuation / safe_lengths, flagged(price), flagged(_TIME), flagged(duration), flagged(_COUNTER), flagged(_ADDRESSES),
-        flagged(_SEPARATORS), you / safe_words, we / safe_words, function_words / safe_words,
+        punctuation / safe_lengths, flagged(price), flagged(_TIME), flagged(duration), flagged(_COUNTER), flagged(_ADDRESSES, False),
+        flagged(_SEPARATORS, False), you / safe_words, we / safe_words, function_words / safe_words,
         quotes > 0,
     ]).astype(np.float64)
 

@@ -26,9 +26,18 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|tr|figure|figcaption|header|footer|blockquote)\b", re.I)
 
 
+_LONG_GAP = re.compile("   +")  # three plain spaces or more
+
+
 def _spaced(text: str) -> str:
     """Runs of spaces, tabs and odd spaces as two spaces (a wide gap), a single odd space as one."""
     return _ODD_SPACE.sub(" ", _WIDE_GAP.sub("  ", text))
+
+
+def _plain(text: str) -> bool:
+    """Whether the text has no control, invisible or odd space character (its lines all printable):
+    then there is nothing for those patterns to do, and one fast test saves running them."""
+    return text.replace("\n", "").isprintable()
 
 
 @dataclass
@@ -104,12 +113,15 @@ class Page:
         and comments removed (their line breaks kept, so that line numbers stay the page's), spacing
         collapsed (wide gaps kept as two spaces: they separate widget items)."""
         text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-        text = _CONTROL.sub("", text)
+        if not _plain(text):
+            text = _CONTROL.sub("", text)
         if "&" in text:
             text = html.unescape(text)
         for pattern in (_SCRIPT_STYLE, _COMMENT):
             if "<" in text:
                 text = pattern.sub(self._drop_markup, text)
+        if _plain(text):
+            return _LONG_GAP.sub("  ", text) if "   " in text else text
         return _spaced(_INVISIBLE.sub("", text))
 
     def _drop_markup(self, m: re.Match[str]) -> str:

@@ -24,12 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lightgbm
 import numpy as np
 
 from index.clean import CODE_REASONS, rule_stages
 from index.clean import model as line_model
 from index.clean.features import BITS, PageFeatures, extract
+from index.clean.model import lightgbm
 from index.clean.rules import Rules, load_rules
 from index.clean.sites import compact, host
 from index.clean.text import line_keys
