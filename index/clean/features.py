@@ -16,7 +16,7 @@ Two kinds of features, both language-general:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -168,6 +168,9 @@ class PageFeatures:
     rows: np.ndarray  # text features: the line of each occurrence of a feature (a bucket)
     buckets: np.ndarray
     norm: np.ndarray  # per line: 1 / sqrt(number of its text features)
+    # each line's content words (of CONTENT_WORD_LETTERS letters or more) once: the line, the word's hash
+    word_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def extract(page: Page, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
@@ -325,7 +328,8 @@ def _features(
     else:
         distance, first_paragraph, last_paragraph = np.ones(n), n, -1
     content = word_len >= CONTENT_WORD_LETTERS
-    cohesion = _cohesion(word_hash[content], word_line[content], paragraph, n)
+    word_lines, word_ids = _line_words(word_hash[content], word_line[content])
+    cohesion = shared_share(word_lines, word_ids, paragraph, n)  # words another article paragraph has
     copies = {}
     for line in lines:
         copies[line.text] = copies.get(line.text, 0) + 1
@@ -355,7 +359,7 @@ def _features(
     context = np.column_stack([own[:, columns], removed])
     shifted = [shift(context, k) for k in NEIGHBOURS]
     dense = np.column_stack([own, position, removed, said, *shifted]).astype(np.float32)
-    return PageFeatures(dense, rows, buckets, norm), extra_features
+    return PageFeatures(dense, rows, buckets, norm, word_lines, word_ids), extra_features
 
 
 def _structure(page: Page, figures: list[bool]) -> tuple[list[bool], ...]:
@@ -384,21 +388,25 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def _cohesion(hashes: np.ndarray, line_of: np.ndarray, paragraph: np.ndarray, n: int) -> np.ndarray:
-    """Per line, the share of its content words (of CONTENT_WORD_LETTERS letters or more) that another
-    article paragraph of the page has; -1 for a line without any."""
-    if not len(hashes):
-        return np.full(n, -1.0)
-    # each (line, word) once: the word's hash in the high bits, the line's number in the low 20
+def _line_words(hashes: np.ndarray, line_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each (line, word) once, in line order: the lines and the words (hashes)."""
+    # the word's hash in the high bits, the line's number in the low 20
     pairs = np.unique((hashes >> np.uint64(20) << np.uint64(20)).view(np.int64) | line_of.astype(np.int64))
-    lines, words = pairs & 0xFFFFF, pairs >> 20
-    in_paragraph = paragraph[lines]
-    vocabulary, counts = np.unique(words[in_paragraph], return_counts=True)
+    return pairs & 0xFFFFF, pairs >> 20
+
+
+def shared_share(lines: np.ndarray, words: np.ndarray, among: np.ndarray, n: int) -> np.ndarray:
+    """Per line, the share of its words (`lines`, `words`: each pair once) that some other line of
+    `among` (a mask over the page's lines) has too; -1 for a line without any."""
+    if not len(words):
+        return np.full(n, -1.0)
+    inside = among[lines]
+    vocabulary, counts = np.unique(words[inside], return_counts=True)
     count = np.zeros(len(words))
     if len(vocabulary):
         at = np.minimum(np.searchsorted(vocabulary, words), len(vocabulary) - 1)
         count = np.where(vocabulary[at] == words, counts[at], 0)
-    others = count - in_paragraph  # not counting the line itself
+    others = count - inside  # not counting the line itself
     shared = np.bincount(lines, weights=others > 0, minlength=n)
     total = np.bincount(lines, minlength=n)
     return np.where(total > 0, shared / np.maximum(total, 1), -1.0)

@@ -44,7 +44,7 @@ def _import_lightgbm():
 
 lightgbm = _import_lightgbm()
 
-from index.clean.features import BITS, OWN, POSITION, PageFeatures, extract_with, shift
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, extract_with, shared_share, shift
 from index.clean.text import Page
 from index.repeated import RepeatedLines
 
@@ -53,11 +53,11 @@ FUNCTION_WORDS = OWN.index("function_words")
 SENTENCE_END, WORDS = OWN.index("sentence_end"), OWN.index("words")
 SENTENCE_WORDS = 8
 MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "cleaner.json.gz"
-FORMAT = 1
+FORMAT = 2  # 2: the second pass sees `article_words`
 NEIGHBOURS = (-2, -1, 1, 2)
 CONTEXT = (
     "p1", "p1@-2", "p1@-1", "p1@+1", "p1@+2", "p1_window3", "p1_window6", "in_main_block", "before_main_block",
-    "after_main_block", "main_block_share", "page_p1", "page_kept_share",
+    "after_main_block", "main_block_share", "page_p1", "page_kept_share", "article_words",
 )
 
 
@@ -100,7 +100,7 @@ class LineModel:
         open_ = open_lines(features.dense)
         x1 = first_inputs(features.dense, self.text_scores(features))
         p1 = predict(self.pass1, x1, open_)
-        p2 = predict(self.pass2, second_inputs(x1, p1, features.dense), open_)
+        p2 = predict(self.pass2, second_inputs(x1, p1, features), open_)
         return p1, p2
 
     def to_dict(self) -> dict:
@@ -184,8 +184,11 @@ def first_inputs(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.column_stack([dense, scores, *(shift(scores, k, 0.0) for k in NEIGHBOURS)])
 
 
-def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """The second pass's inputs: the first pass's, and what the first probabilities say around the line."""
+def second_inputs(x1: np.ndarray, p1: np.ndarray, features: PageFeatures) -> np.ndarray:
+    """The second pass's inputs: the first pass's, and what the first probabilities say around the
+    line — and whether the line talks about what the lines that read as article talk about (the share
+    of its content words that another line under 0.5 has: another story's teaser does not)."""
+    dense = features.dense
     n = len(p1)
     if n == 0:
         return np.zeros((0, x1.shape[1] + len(CONTEXT)))
@@ -203,6 +206,7 @@ def second_inputs(x1: np.ndarray, p1: np.ndarray, dense: np.ndarray) -> np.ndarr
         p1, *(shift(p1, k) for k in NEIGHBOURS), window(3), window(6), inside,
         np.minimum(np.maximum(start - positions, 0), 20) / 20, np.minimum(np.maximum(positions - end, 0), 20) / 20,
         np.full(n, words[inside].sum() / max(words.sum(), 1.0)), np.full(n, p1.mean()), np.full(n, (p1 < 0.5).mean()),
+        shared_share(features.word_lines, features.word_ids, p1 < 0.5, n),
     ])
     return np.column_stack([x1, context])
 

@@ -392,7 +392,7 @@ def fit(examples: list[Example], config: Config, reasons: tuple[str, ...]) -> li
         booster = _booster(np.vstack([x1[i] for i in train]), np.concatenate([y[i] for i in train]), config)
         for i in np.flatnonzero(inner == k):
             p1[i] = line_model.predict(booster, x1[i], open_[i])
-    x2 = [line_model.second_inputs(a, p, e.features.dense) for a, p, e in zip(x1, p1, examples)]
+    x2 = [line_model.second_inputs(a, p, e.features) for a, p, e in zip(x1, p1, examples)]
     weights, bias = _fit_text(examples, config)
     first = _booster(np.vstack(x1), np.concatenate(y), config)
     second = _booster(np.vstack(x2), np.concatenate(y), config)
