@@ -27,7 +27,7 @@ import numpy as np
 
 from index.clean import classify, dedupe, glued, inline, layout, sites, title, verdict
 from index.clean import model as line_model
-from index.clean.rules import Rules, load_rules
+from index.clean.rules import Rules, content_key, load_rules
 from index.clean.shapes import is_headline
 from index.clean.text import Page, line_keys
 from index.documents import CleanDocument, RawDocument
@@ -85,20 +85,7 @@ def clean(
     fitted = model_for() if model is None else model or None
     page = rule_stages(raw, rules, repeated, fitted.signals if fitted else ())
     if fitted:
-        seams = glued.seams(page)
-        features, piece_probabilities = fitted.features_with(page, repeated, [piece for _, piece, _, _ in seams])
-        classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
-        _, probabilities = fitted.probabilities(features)
-        open_ = np.array([line.kept and not line.protected for line in page.lines], dtype=bool)
-        removed = fitted.removed(features, probabilities)
-        headline = next((i for i, line in enumerate(page.lines) if open_[i] and is_headline(line.text)), None)
-        if headline is not None:  # the page's likely headline: losing it costs the title too
-            removed[headline] = probabilities[headline] > fitted.paragraph_threshold
-        remove = np.flatnonzero(removed & open_)
-        for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
-            line = page.lines[i]  # what the layout found it to be, else the kind it most resembles
-            page.remove(line, min(line.signals) if line.signals else kind, decided=True)
-        glued.cut(page, seams, piece_probabilities)
+        _model_stage(page, fitted, repeated)
     else:
         classify.scrambled(page)
     title.pick(page)
@@ -117,6 +104,29 @@ def clean(
         lang=raw.lang or "und",
         no_article=no_article,
     )
+
+
+def _model_stage(page: Page, fitted: line_model.LineModel, repeated: RepeatedLines) -> None:
+    """Stage 6: the line model removes what the rules left open, scrambled letters go, glued
+    boilerplate is cut at its seams. The page's likely headline (its first open line shaped like one)
+    goes only above the sentence threshold: losing it costs the title too; a copy of it (or of the
+    page's own title) is reported as such."""
+    seams = glued.seams(page)
+    features, piece_probabilities = fitted.features_with(page, repeated, [piece for _, piece, _, _ in seams])
+    classify.scrambled(page, features.dense[:, line_model.FUNCTION_WORDS])
+    _, probabilities = fitted.probabilities(features)
+    open_ = np.array([line.kept and not line.protected for line in page.lines], dtype=bool)
+    removed = fitted.removed(features, probabilities)
+    headline = next((i for i, line in enumerate(page.lines) if open_[i] and is_headline(line.text)), None)
+    if headline is not None:
+        removed[headline] = probabilities[headline] > fitted.paragraph_threshold
+    title_key = dedupe.title_words(page) or (content_key(page.lines[headline].text) if headline is not None else None)
+    remove = np.flatnonzero(removed & open_)
+    for i, kind in zip(remove.tolist(), fitted.kinds.predict(features, remove)):
+        line = page.lines[i]  # what the layout found it to be, a copy of the title, else the kind it most resembles
+        copy = i != headline and title_key is not None and content_key(line.text) == title_key
+        page.remove(line, min(line.signals) if line.signals else "duplicate_title" if copy else kind, decided=True)
+    glued.cut(page, seams, piece_probabilities)
 
 
 def removal_reasons(rules: Rules | None = None, model: line_model.LineModel | None = None) -> frozenset[str]:
