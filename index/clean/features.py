@@ -286,16 +286,17 @@ def _features(
     # Prices, times, durations, counters, addresses, separators: looked for in the short lines only
     # (prompts, labels, widgets); a paragraph's figures are the article's.
     searched = [i for i in np.flatnonzero(short).tolist() if texts[i]]
-    searched_text = "\n".join(texts[i] for i in searched)
-    searched_starts = np.cumsum([0] + [len(texts[i]) + 1 for i in searched])
+    with_figures = [i for i in searched if DIGIT.search(texts[i])]  # prices, times, durations and counters have them
 
-    with_figures = DIGIT.search(searched_text) is not None  # prices, times, durations and counters have figures
-
-    def flagged(pattern: re.Pattern[str], needs_figures: bool = True) -> np.ndarray:
+    def flagged(pattern: re.Pattern[str], lines: list[int]) -> np.ndarray:
+        """Per line, whether `pattern` occurs in it (one search over `lines` joined)."""
         out = np.zeros(n)
-        hits = [m.start() for m in pattern.finditer(searched_text)] if with_figures or not needs_figures else []
-        if hits:
-            out[np.array(searched)[np.searchsorted(searched_starts, hits, side="right") - 1]] = 1
+        if lines:
+            joined = "\n".join(texts[i] for i in lines)
+            hits = [m.start() for m in pattern.finditer(joined)]
+            if hits:
+                starts = np.cumsum([0] + [len(texts[i]) + 1 for i in lines])
+                out[np.array(lines)[np.searchsorted(starts, hits, side="right") - 1]] = 1
         return out
 
     safe_words = np.maximum(words_per_line, 1)
@@ -308,8 +309,9 @@ def _features(
         [c == ":" for c in last], [t.endswith(("...", "…")) for t in texts], [c == "?" for c in last],
         [c.isupper() for c in first], [c.isdigit() for c in first], [c in _BULLETS for c in first], [c in _OPENERS for c in first],
         uppers / np.maximum(letters, 1), (uppers == letters) & (letters > 3), capitalised / safe_words, digits / safe_lengths,
-        punctuation / safe_lengths, flagged(price), flagged(_TIME), flagged(duration), flagged(_COUNTER), flagged(_ADDRESSES, False),
-        flagged(_SEPARATORS, False), you / safe_words, we / safe_words, function_words / safe_words,
+        punctuation / safe_lengths, flagged(price, with_figures), flagged(_TIME, with_figures), flagged(duration, with_figures),
+        flagged(_COUNTER, with_figures), flagged(_ADDRESSES, searched), flagged(_SEPARATORS, searched),
+        you / safe_words, we / safe_words, function_words / safe_words,
         quotes > 0,
     ]).astype(np.float64)
 
