@@ -30,7 +30,8 @@ import numpy as np
 def _import_lightgbm():
     """LightGBM without its optional scikit-learn interface: importing scikit-learn (when installed,
     as the `train` and `test` extras install it) took 0.7 s of every build's start, and predicting
-    needs none of it. A process that imports scikit-learn itself later still gets it."""
+    needs none of it. A process that imports scikit-learn itself later still gets it; only
+    `lightgbm.sklearn` stays unusable in a process that imported this module before scikit-learn."""
     blocked = "sklearn" not in sys.modules
     if blocked:
         sys.modules["sklearn"] = None  # type: ignore[assignment]  # import sklearn -> ImportError
