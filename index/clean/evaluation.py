@@ -43,7 +43,7 @@ SEEDS = fitting.REPO.parent / "shared" / "seeds"
 HOLDOUT_LABELS = "holdout.toml"
 GROUPS = {"da": "da", "de": "de", "nb": "no/sv", "nn": "no/sv", "no": "no/sv", "sv": "no/sv"}
 FIGURES = ("keep", "drop", "mixed", "empty", "indexed", "soft kept")
-JUSTEXT_STOPLISTS = {"da": "Danish", "de": "German", "nb": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "sv": "Swedish"}
+JUSTEXT_STOPLISTS = {"da": "Danish", "de": "German", "en": "English", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "sv": "Swedish"}
 FOLDS = 10
 TIMING_WORDS = 5_000
 TIMING_RUNS = 20
@@ -279,8 +279,9 @@ def cross_validation(
     return CrossValidation(examples, assignment.tolist(), models, fitting.corpus_lines(pages, rules))
 
 
-# the sets with a label on every line: the real pages, the written ones, the written ones never fitted on
-LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES, "lines_holdout": fitting.LINE_HOLDOUT}
+# the sets with a label on every line: the real pages, the written ones, the written ones never fitted
+# on (Danish, German, Nordic; English)
+LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES, "lines_holdout": fitting.LINE_HOLDOUT, "lines_en": fitting.LINE_ENGLISH}
 
 
 def real_scores(
@@ -289,7 +290,7 @@ def real_scores(
 ) -> dict[str, dict[str, Tally]]:
     """Per cleaner (`cleaning` cross-validated, `rules` alone, `justext`), per group (`da`, `de`,
     `no/sv`, `all`): the tallies of the real pages (`origin` "lines": of the written pages labelled
-    line by line; "lines_holdout": of those never fitted on, cleaned by the shipped model)."""
+    line by line; "lines_holdout", "lines_en": of those never fitted on, cleaned by the shipped model)."""
     folder = LINE_LABELLED[origin]
     if not folder.is_dir():
         return {}
@@ -372,7 +373,8 @@ def cleaning_scores(
         written = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines")
     if held_out is None:
         held_out = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines_holdout")
-    for name, tallies in (("real", real), ("lines", written), ("lines_holdout", held_out)):
+    english = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines_en")
+    for name, tallies in (("real", real), ("lines", written), ("lines_holdout", held_out), ("lines_en", english)):
         for cleaner, groups in tallies.items():
             figures[f"{cleaner}_{name}"] = {
                 f"{group.replace('/', '')}_{figure}": tally.ratio(figure)
