@@ -12,8 +12,8 @@ with no model; jusText 3.0.2 gets each line of the same page as a <p>, with the 
 page's language.
 
 Written pages labelled line by line (tests/eval/cleaning_lines): the same figures, cross-validated
-the same way; and on the written pages never fitted on (tests/eval/cleaning_lines_holdout, and the
-English ones of tests/eval/cleaning_lines_en), by the shipped model. Written pages with snippets
+the same way; and on the written pages never fitted on (tests/eval/cleaning_lines_holdout), by the
+shipped model. Written pages with snippets
 (tests/eval/cleaning; `holdout` written later for sites in none of the others): the share of article
 snippets there exactly once and of boilerplate snippets gone, cross-validated the same way. Seeds
 (../shared/seeds): cleaned by the shipped model, which never saw them.
@@ -119,10 +119,8 @@ def main() -> int:
         print(f"real pages: skipped ({training.REAL_SET} not found)")
     written = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines")
     held_out = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines_holdout")
-    english = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines_en")
     for tallies, title in ((written, "Written pages labelled line by line (tests/eval/cleaning_lines), leave-site-out"),
-                           (held_out, "Written pages never fitted on (tests/eval/cleaning_lines_holdout), shipped model"),
-                           (english, "Written English pages never fitted on (tests/eval/cleaning_lines_en), shipped model")):
+                           (held_out, "Written pages never fitted on (tests/eval/cleaning_lines_holdout), shipped model")):
         print()
         real_tables(tallies, title)
     snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real, written=written, held_out=held_out))

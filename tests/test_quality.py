@@ -34,7 +34,7 @@ def scores(cleaning, relevance):
     figures["relevance"] = {k: v for k, v in relevance["ours"].items() if k.startswith("all_") or k.endswith("_ndcg")}
     for group, metrics in cleaning.items():  # per group of the real pages: the figures with a floor
         if group.startswith("cleaning_"):
-            figures[group] = {k: v for k, v in metrics.items() if group not in ("cleaning_real", "cleaning_lines", "cleaning_lines_holdout", "cleaning_lines_en") or k in FLOORS[group]}
+            figures[group] = {k: v for k, v in metrics.items() if group not in ("cleaning_real", "cleaning_lines", "cleaning_lines_holdout") or k in FLOORS[group]}
     for group, case_set in (("actors", "eval"), ("actors_holdout", "holdout")):
         figures[group] = {k: v for k, v in eval_actors.actor_scores(case_set=case_set).items() if k.count("_") == 1}  # per language
     return figures
@@ -52,7 +52,7 @@ def test_every_figure_has_a_floor(scores):
         assert set(metrics) == set(FLOORS[group]), group
 
 
-@pytest.mark.parametrize("group", ["real", "lines", "lines_holdout", "lines_en", "eval", "holdout", "seeds"])
+@pytest.mark.parametrize("group", ["real", "lines", "lines_holdout", "eval", "holdout", "seeds"])
 @pytest.mark.parametrize("metric", ["all_keep", "all_drop"])
 def test_cleaning_beats_justext(cleaning, group, metric):
     if f"cleaning_{group}" not in cleaning:

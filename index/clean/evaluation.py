@@ -279,9 +279,8 @@ def cross_validation(
     return CrossValidation(examples, assignment.tolist(), models, fitting.corpus_lines(pages, rules))
 
 
-# the sets with a label on every line: the real pages, the written ones, the written ones never fitted
-# on (Danish, German, Nordic; English)
-LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES, "lines_holdout": fitting.LINE_HOLDOUT, "lines_en": fitting.LINE_ENGLISH}
+# the sets with a label on every line: the real pages, the written ones, the written ones never fitted on
+LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES, "lines_holdout": fitting.LINE_HOLDOUT}
 
 
 def real_scores(
@@ -290,7 +289,7 @@ def real_scores(
 ) -> dict[str, dict[str, Tally]]:
     """Per cleaner (`cleaning` cross-validated, `rules` alone, `justext`), per group (`da`, `de`,
     `no/sv`, `all`): the tallies of the real pages (`origin` "lines": of the written pages labelled
-    line by line; "lines_holdout", "lines_en": of those never fitted on, cleaned by the shipped model)."""
+    line by line; "lines_holdout": of those never fitted on, cleaned by the shipped model)."""
     folder = LINE_LABELLED[origin]
     if not folder.is_dir():
         return {}
@@ -373,8 +372,7 @@ def cleaning_scores(
         written = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines")
     if held_out is None:
         held_out = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines_holdout")
-    english = real_scores(cv, with_justext, misses, with_rules=with_rules, origin="lines_en")
-    for name, tallies in (("real", real), ("lines", written), ("lines_holdout", held_out), ("lines_en", english)):
+    for name, tallies in (("real", real), ("lines", written), ("lines_holdout", held_out)):
         for cleaner, groups in tallies.items():
             figures[f"{cleaner}_{name}"] = {
                 f"{group.replace('/', '')}_{figure}": tally.ratio(figure)

@@ -42,7 +42,6 @@ REAL_SET = REPO.parent / "shared" / "eval" / "cleaning_real"
 PROJECT_PAGES = REPO / "tests" / "eval" / "cleaning"
 LINE_PAGES = REPO / "tests" / "eval" / "cleaning_lines"  # written pages with a label on every line
 LINE_HOLDOUT = REPO / "tests" / "eval" / "cleaning_lines_holdout"  # the same, never fitted on
-LINE_ENGLISH = REPO / "tests" / "eval" / "cleaning_lines_en"  # English pages of the same kind, never fitted on
 SAMPLE_PAGES, SAMPLE_LABELS = REPO / "data" / "sample", REPO / "tests" / "labels"
 LABELS = {"keep", "drop", "soft", "mixed"}
 # Kinds of boilerplate as the real pages' labels name them, grouped into the reasons a removal by the
