@@ -14,6 +14,7 @@ import subprocess
 import sys
 import unicodedata
 
+import numpy as np
 import pytest
 from conftest import REPO, needs_shared
 from hypothesis import given, settings
@@ -24,7 +25,7 @@ from index.cli import main
 from index.clean import RULES, clean, glued, model_for, rule_stages
 from index.clean import training as fitting
 from index.clean.dedupe import _LongLines
-from index.clean.features import BITS, CHAR_NGRAM_WORDS, text_features
+from index.clean.features import BITS, CHAR_NGRAM_WORDS, shared_share, text_features
 from index.clean.model import MODEL_FILE, ModelError, load
 from index.clean.rules import RulesError, content_key, load_rules
 from index.clean import text as text_module
@@ -199,6 +200,17 @@ def test_what_a_line_is_removed_as_does_not_depend_on_the_interpreters_hash_seed
         for seed in range(4)
     }
     assert len(outputs) == 1 and all(row in next(iter(outputs)) for row in SEGMENT_ROWS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 9), max_size=6), min_size=1, max_size=8), st.data())
+def test_the_share_of_a_lines_words_another_chosen_line_has_is_counted_as_by_hand(lines, data):
+    among = np.array(data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines))))
+    pairs = sorted((i, w) for i, words in enumerate(lines) for w in words)
+    found = shared_share(np.array([i for i, _ in pairs], dtype=np.int64), np.array([w for _, w in pairs], dtype=np.int64), among, len(lines))
+    for i, words in enumerate(lines):
+        others = set().union(*(lines[j] for j in range(len(lines)) if j != i and among[j]))
+        assert found[i] == (len(words & others) / len(words) if words else -1.0)
 
 # -- glued text -------------------------------------------------------------------------------
 def test_boilerplate_glued_onto_a_line_is_cut_at_the_seam_and_words_of_a_language_are_no_seam():
