@@ -26,6 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index.clean.features import BITS, OWN, POSITION, PageFeatures, extract_with, shared_share, shift
+from index.clean.text import Page
+from index.repeated import RepeatedLines
+
 
 def _import_lightgbm():
     """LightGBM without its optional scikit-learn interface: importing scikit-learn (when installed,
@@ -44,10 +48,6 @@ def _import_lightgbm():
 
 
 lightgbm = _import_lightgbm()
-
-from index.clean.features import BITS, OWN, POSITION, PageFeatures, extract_with, shared_share, shift
-from index.clean.text import Page
-from index.repeated import RepeatedLines
 
 REMOVED = len(OWN) + len(POSITION)  # the dense column that says the rules removed the line
 FUNCTION_WORDS = OWN.index("function_words")

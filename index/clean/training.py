@@ -229,8 +229,8 @@ def _snippet_page(raw: RawDocument, label: dict, corpus: Path, origin: str) -> L
 def project_pages() -> list[LabelledPage]:
     """The project's own written pages: the evaluation pages (tests/eval/cleaning, those developed
     against and the holdout), the pages labelled line by line (tests/eval/cleaning_lines: written
-    for the kinds of page and boilerplate the others lacked) and the bundled sample corpus
-    (data/sample, tests/labels), the only English pages among them."""
+    for the kinds of page, boilerplate and language the others lacked) and the bundled sample corpus
+    (data/sample, tests/labels)."""
     labels = sorted((PROJECT_PAGES / "labels").glob("*.toml"))
     pages = read_snippet_set(PROJECT_PAGES / "pages", labels, "project")
     pages += read_json_set(LINE_PAGES, "lines")
