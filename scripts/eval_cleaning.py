@@ -121,8 +121,9 @@ def main() -> int:
     held_out = ev.real_scores(cv, with_justext=True, misses=misses, origin="lines_holdout")
     for tallies, title in ((written, "Written pages labelled line by line (tests/eval/cleaning_lines), leave-site-out"),
                            (held_out, "Written pages never fitted on (tests/eval/cleaning_lines_holdout), shipped model")):
-        print()
-        real_tables(tallies, title)
+        if tallies:
+            print()
+            real_tables(tallies, title)
     snippet_tables(ev.cleaning_scores(with_justext=True, cv=cv, misses=misses, real=real, written=written, held_out=held_out))
     page = ev.timing_page(ev.snippet_cases() + ev.snippet_cases(held_out=True))
     print(f"\ncleaning a {len(page.text.split()):,}-word article: {ev.clean_milliseconds(page):.1f} ms (median of {ev.TIMING_RUNS}),"

@@ -104,7 +104,7 @@ def is_menu_line(page: Page, text: str) -> bool:
     )
 
 
-def needed_hits(page: Page, text: str, words: int | None = None) -> float:
+def needed_hits(page: Page, text: str, words: int | None = None) -> int:
     """Pattern hits that make a line boilerplate: more for longer lines and for quotations."""
     return _hits_for_length(word_count(text) if words is None else words) + _quotes_speech(page, text)
 
@@ -135,7 +135,7 @@ def classify_segments(page: Page, text: str) -> str | None:
     if _BREADCRUMB_SEPARATOR.search(text):
         return "breadcrumb"
     named = [k for k in kinds if k]
-    return max(named, key=named.count) if named else "menu"  # ties: the first item's kind
+    return max(named, key=named.count) if named else "menu"  # ties: the kind named first
 
 
 def code(text: str) -> str | None:

@@ -30,15 +30,10 @@ def truncated_copies(page: Page, keys: dict[int, str]) -> None:
             page.remove(line, "duplicate_caption")
 
 
-def title_words(page: Page) -> str | None:
-    """The title's words as duplicates compare them, when the page has a title."""
-    return content_key(page.title) if page.title else None
-
-
 def duplicates(page: Page, lines: list[Line], keys: dict[int, str]) -> None:
     """A line whose words an earlier kept line has (all, or nearly all: Jaccard similarity); a run of
     such copies of consecutive lines is a repeated article."""
-    title_key = title_words(page)
+    title_key = content_key(page.title) if page.title else None
     seen: dict[str, int] = {}  # key -> position among kept lines
     earlier = _LongLines()
     found: list[tuple[Line, int, str]] = []  # (line, original's position, reason)

@@ -11,11 +11,14 @@ Sets:
 - `eval`, `holdout`: the project's written pages (tests/eval/cleaning) with keep and drop snippets:
   `keep` — an article snippet is there exactly once; `drop` — a boilerplate snippet is gone;
   `empty` — a page with no article text was skipped.
+- `lines`, `lines_holdout`: the project's written pages labelled line by line
+  (tests/eval/cleaning_lines, tests/eval/cleaning_lines_holdout), scored as the real pages are.
 - `seeds`: the five real seed pages, by line number (tests/eval/cleaning/seeds.toml).
 
-The line model is fitted on the real and the written pages, so their figures come from
-leave-site-out cross-validation: each page cleaned by a model fitted without its site. The seeds
-were never fitted on: the shipped model cleans them.
+The line model is fitted on the real pages, the written pages (`eval`, `holdout`, `lines`) and the
+sample, so their figures come from leave-site-out cross-validation: each page cleaned by a model
+fitted without its site. The seeds and `lines_holdout` were never fitted on: the shipped model
+cleans them.
 """
 
 from __future__ import annotations
@@ -281,6 +284,7 @@ def cross_validation(
 
 # the sets with a label on every line: the real pages, the written ones, the written ones never fitted on
 LINE_LABELLED = {"real": fitting.REAL_SET, "lines": fitting.LINE_PAGES, "lines_holdout": fitting.LINE_HOLDOUT}
+FITTED_ON = {"real", "lines"}
 
 
 def real_scores(
@@ -288,16 +292,18 @@ def real_scores(
     with_rules: bool = True, origin: str = "real",
 ) -> dict[str, dict[str, Tally]]:
     """Per cleaner (`cleaning` cross-validated, `rules` alone, `justext`), per group (`da`, `de`,
-    `no/sv`, `all`): the tallies of the real pages (`origin` "lines": of the written pages labelled
+    `no/sv`, `en`, `all`): the tallies of the real pages (`origin` "lines": of the written pages labelled
     line by line; "lines_holdout": of those never fitted on, cleaned by the shipped model)."""
     folder = LINE_LABELLED[origin]
     if not folder.is_dir():
         return {}
     rules = rules or load_rules()
-    pages = [e.page for e in cv.examples if e.page.origin == origin] if cv else []
-    pages = pages or fitting.read_json_set(folder, origin)
-    repeated = cv.repeated.get(folder / "pages") if cv else None
-    repeated = repeated or fitting.repeated_lines([p.raw for p in pages], rules)
+    if cv and origin in FITTED_ON:  # scored by the fold models, never by the shipped one that saw them
+        pages = [e.page for e in cv.examples if e.page.origin == origin]
+        repeated = cv.repeated[folder / "pages"]
+    else:
+        pages = fitting.read_json_set(folder, origin)
+        repeated = fitting.repeated_lines([p.raw for p in pages], rules)
     cleaners = {"rules": lambda page: clean(page.raw, rules, repeated, RULES_ONLY)} if with_rules else {}
     if cv:
         cleaners["cleaning"] = lambda page: clean(page.raw, rules, repeated, cv.model_of(page.id))
@@ -413,6 +419,13 @@ def clean_milliseconds(page: RawDocument, model=None) -> float:
     rules = load_rules()
     gc.collect()
     gc.freeze()
+    try:
+        return _median_milliseconds(page, rules, model)
+    finally:
+        gc.unfreeze()
+
+
+def _median_milliseconds(page: RawDocument, rules: Rules, model) -> float:
     clean(page, rules, NO_REPEATED_LINES, model)
     times = []
     for _ in range(TIMING_RUNS):

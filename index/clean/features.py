@@ -16,7 +16,7 @@ Two kinds of features, both language-general:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -139,6 +139,7 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _COUNTER = re.compile(r"\(\d+\)|^\d+$|\b\d+\s*/\s*\d+\b", re.M)
 _ADDRESSES = re.compile(r"https?://|www\.|\w@\w|\.(?:dk|de|at|ch|no|se|com|net|org)\b", re.I)
 _SEPARATORS = re.compile(r"\s[|·•]\s|\s{2,}")
+_LINE_SEPARATOR = "\n\x00\n"
 
 OWN = (
     "chars", "words", "word_length", "sentence_end", "colon_end", "ellipsis_end", "question_end", "upper_start",
@@ -169,8 +170,8 @@ class PageFeatures:
     buckets: np.ndarray
     norm: np.ndarray  # per line: 1 / sqrt(number of its text features)
     # each line's content words (of CONTENT_WORD_LETTERS letters or more) once: the line, the word's hash
-    word_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    word_lines: np.ndarray
+    word_ids: np.ndarray
 
 
 def extract(page: Page, reasons: tuple[str, ...], signals: tuple[str, ...], repeated: RepeatedLines = NO_REPEATED_LINES) -> PageFeatures:
@@ -200,8 +201,9 @@ def _features(
     texts = list(texts) + list(extra)
     n = len(texts)
     if n == 0:
-        empty = PageFeatures(np.zeros((0, len(dense_names(reasons, signals)) if page else 0), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
-        return empty, PageFeatures(np.zeros((0, 0), np.float32), *(np.zeros(0, np.int64),) * 2, np.zeros(0))
+        nothing = np.zeros(0, np.int64)
+        empty = PageFeatures(np.zeros((0, len(dense_names(reasons, signals)) if page else 0), np.float32), nothing, nothing, np.zeros(0), nothing, nothing)
+        return empty, PageFeatures(np.zeros((0, 0), np.float32), nothing, nothing, np.zeros(0), nothing, nothing)
     lower, class_table = _tables()
     # The page as one array of code points, each line between two "\n": the padding of its n-grams.
     joined = "\n" + "\n".join(texts) + "\n"
@@ -260,9 +262,10 @@ def _features(
     rows, buckets = np.concatenate(rows_of).astype(np.int64), np.concatenate(buckets_of)
     norm = 1.0 / np.sqrt(np.maximum(np.bincount(rows, minlength=n), 1))  # a feature twice in a line counts twice
     pieces = rows >= page_lines
-    extra_features = PageFeatures(np.zeros((n - page_lines, 0), np.float32), rows[pieces] - page_lines, buckets[pieces], norm[page_lines:])
+    nothing = np.zeros(0, np.int64)  # the content words of pieces and of pages read without their page: unused
+    extra_features = PageFeatures(np.zeros((n - page_lines, 0), np.float32), rows[pieces] - page_lines, buckets[pieces], norm[page_lines:], nothing, nothing)
     if page is None:
-        return PageFeatures(np.zeros((page_lines, 0), np.float32), rows[~pieces], buckets[~pieces], norm[:page_lines]), extra_features
+        return PageFeatures(np.zeros((page_lines, 0), np.float32), rows[~pieces], buckets[~pieces], norm[:page_lines], nothing, nothing), extra_features
     # from here on, the page's lines alone
     rows, buckets, norm = rows[~pieces], buckets[~pieces], norm[:page_lines]
     n = page_lines
@@ -289,14 +292,15 @@ def _features(
     with_figures = [i for i in searched if DIGIT.search(texts[i])]  # prices, times, durations and counters have them
 
     def flagged(pattern: re.Pattern[str], lines: list[int]) -> np.ndarray:
-        """Per line, whether `pattern` occurs in it (one search over `lines` joined)."""
+        """Per line, whether `pattern` occurs in it: one search over `lines` joined by a separator no
+        pattern crosses (a NUL between line breaks: no space, no word, no figure)."""
         out = np.zeros(n)
         if lines:
-            joined = "\n".join(texts[i] for i in lines)
+            joined = _LINE_SEPARATOR.join(texts[i] for i in lines)
             hits = [m.start() for m in pattern.finditer(joined)]
             if hits:
-                starts = np.cumsum([0] + [len(texts[i]) + 1 for i in lines])
-                out[np.array(lines)[np.searchsorted(starts, hits, side="right") - 1]] = 1
+                offsets = np.cumsum([0] + [len(texts[i]) + len(_LINE_SEPARATOR) for i in lines])
+                out[np.array(lines)[np.searchsorted(offsets, hits, side="right") - 1]] = 1
         return out
 
     safe_words = np.maximum(words_per_line, 1)
@@ -344,7 +348,7 @@ def _features(
         positions > last_paragraph, distance, paragraph, cohesion, [copies[line.text] > 1 for line in lines],
         [bool(repeated) and line.key in repeated for line in lines], gap_before, gap_after,
         np.full(n, np.log1p(n)), np.full(n, np.log1p(total)), np.full(n, len(found) / n),
-        *_structure(page, ((digits > 0) & (sentence_end == 0)).tolist()),
+        *_structure(page, [not end and DIGIT.search(t) is not None for t, end in zip(texts, sentence_end.tolist())]),
     ]).astype(np.float64)
 
     removed = np.array([not line.kept for line in lines], dtype=np.float64)

@@ -44,7 +44,7 @@ _FROM_U3000 = re.compile("[\u3000-\U0010ffff]")
 
 def content_key(text: str) -> str:
     """A line as duplicate detection compares it: its words (runs of \\w) only, case-folded. Characters
-    from U+3000 on count as word characters (CJK punctuation stays with its words)."""
+    after U+3000 count as word characters (CJK punctuation stays with its words)."""
     folded = text.casefold()
     if not _FROM_U3000.search(folded):
         return " ".join(_WORD.findall(folded))  # the same words, found twice as fast

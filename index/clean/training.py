@@ -2,12 +2,13 @@
 cross-validation, every page scored once by a model that never saw its site.
 
 Labelled pages come in two formats:
-- **JSON line labels** (the format of `../shared/eval/cleaning_real/` and of a user's own pages):
+- **JSON line labels** (the format of `../shared/eval/cleaning_real/`, of the project's pages in
+  tests/eval/cleaning_lines and of a user's own pages):
   a folder with `pages/ID.txt` and `labels/ID.json`, `{"id", "site"?, "url"?, "lang"?, "article"?,
   "lines": [{"n", "label", "kind"?, "text"?, "drop"?}]}`; `n` is a 0-based line number of the page
   file, `label` one of keep, drop, soft (either way is fine), mixed (article text and boilerplate
   glued together: `drop` names the boilerplate part).
-- **Snippet labels** (the project's own written pages, tests/eval/cleaning): TOML tables with `keep`
+- **Snippet labels** (the project's first written pages, tests/eval/cleaning): TOML tables with `keep`
   and `drop` snippets per page; a line holding a keep snippet is article, one holding only a drop
   snippet is boilerplate.
 
