@@ -19,7 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from index.actors import load_gazetteer  # noqa: E402
+from index.clean.evaluation import ratio  # noqa: E402
 from index.clean.rules import load_rules  # noqa: E402
+from index.clean.training import spaced  # noqa: E402
 from index.build import measure_corpus, prepare  # noqa: E402
 from index.documents import CleanDocument, RawDocument  # noqa: E402
 from index.language import detect, normalise_code  # noqa: E402
@@ -33,15 +35,6 @@ LABELLED = {
     "fixture": (REPO / "tests" / "fixtures" / "corpus", [REPO / "tests" / "fixtures" / "corpus_expected.toml"]),
 }
 LANGID_LANGUAGES = ("da", "de", "en", "nb", "sv", "nl")
-
-
-def norm(text: str) -> str:
-    """Whitespace runs as one space: how snippets and output lines are compared."""
-    return " ".join(text.split())
-
-
-def ratio(good: int, total: int) -> float:
-    return good / total if total else 1.0
 
 
 def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, float], list[str]]:
@@ -69,19 +62,19 @@ def labelled_scores(corpus: Path, label_files: list[Path]) -> tuple[dict[str, fl
         if not isinstance(doc, CleanDocument):
             misses.append(f"{raw.id}: skipped ({doc.reason})")
             continue
-        text = norm(doc.text)
-        title = norm(doc.title or "")
-        whole = norm("\n".join(doc.content))
+        text = spaced(doc.text)
+        title = spaced(doc.title or "")
+        whole = spaced("\n".join(doc.content))
         for keep in label.get("keep", []):
-            found = text.count(norm(keep)) or (norm(keep) in title)
+            found = text.count(spaced(keep)) or (spaced(keep) in title)
             score("keep", found == 1, f"{raw.id}: keep x{found}: {keep[:70]}")
         for drop in label.get("drop", []):
-            score("drop", norm(drop) not in whole, f"{raw.id}: drop left: {drop[:70]}")
+            score("drop", spaced(drop) not in whole, f"{raw.id}: drop left: {drop[:70]}")
         score("lang", doc.lang == normalise_code(label["lang"]), f"{raw.id}: lang {doc.lang} != {label['lang']}")
         got = str(doc.date) if doc.date else None
         score("date", got == label.get("date"), f"{raw.id}: date {got} != {label.get('date')}")
         if "title" in label:
-            score("title", title == norm(label["title"]), f"{raw.id}: title {title[:50]!r}")
+            score("title", title == spaced(label["title"]), f"{raw.id}: title {title[:50]!r}")
         found_actors = {m.id for m in doc.actors}
         for actor in label.get("actors", []):
             score("actor_recall", actor in found_actors, f"{raw.id}: actor {actor} not found")

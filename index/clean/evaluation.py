@@ -157,13 +157,13 @@ class SnippetTally:
         getattr(self, metric)[1] += 1
 
 
-def _ratio(good: int, total: int) -> float:
+def ratio(good: int, total: int) -> float:
     return good / total if total else 1.0
 
 
 def occurrences(snippet: str, lines: list[str]) -> int:
     """How often a snippet is in the cleaned lines: as a whole line if it is one, else as a substring."""
-    snippet = " ".join(snippet.split())
+    snippet = fitting.spaced(snippet)
     whole = sum(line == snippet for line in lines)
     return whole or sum(line.count(snippet) for line in lines)
 
@@ -171,7 +171,7 @@ def occurrences(snippet: str, lines: list[str]) -> int:
 def left_over(snippet: str, lines: list[str]) -> int:
     """How much of a `drop` snippet is left: its occurrences, or else the lines that are most of it
     (a cut that took a button off a prompt and left the prompt)."""
-    snippet = " ".join(snippet.split())
+    snippet = fitting.spaced(snippet)
     return occurrences(snippet, lines) or sum(2 * len(line) >= len(snippet) and line in snippet for line in lines)
 
 
@@ -240,7 +240,7 @@ def score_cases(cases: list[Case], outputs: list[list[str] | None], key=lambda c
             misses += [f"{case.raw.id}: keep x{found}: {s[:80]}" for s, found in keeps if found != 1]
             misses += [f"{case.raw.id}: drop left: {s[:80]}" for s, found in drops if found]
     return {
-        f"{name}_{metric}": _ratio(*getattr(tally, metric))
+        f"{name}_{metric}": ratio(*getattr(tally, metric))
         for name, tally in tallies.items()
         for metric in ("keep", "drop", "empty")
         if getattr(tally, metric)[1]
@@ -249,7 +249,7 @@ def score_cases(cases: list[Case], outputs: list[list[str] | None], key=lambda c
 
 def lines_of(doc: CleanDocument) -> list[str] | None:
     """A cleaned document as the snippet scoring sees it, None for a page skipped as no article."""
-    return None if doc.no_article else [" ".join(x.split()) for x in doc.content]
+    return None if doc.no_article else [fitting.spaced(x) for x in doc.content]
 
 
 # -- the runs -------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def _justext_lines(text: str, lang: str) -> list[str] | None:
     lines = [html.escape(line) for line in text.splitlines() if line.strip()]
     page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
     stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(lang, "German"))
-    good = [" ".join(p.text.split()) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate]
+    good = [fitting.spaced(p.text) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate]
     return good or None
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.clean.layout import list_items, opens_list
 from index.clean.rules import Words
 from index.clean.shapes import DIGIT, ends_sentence, is_subheading, table_rows
 from index.clean.text import Page
@@ -372,8 +373,6 @@ def _structure(page: Page, figures: list[bool]) -> tuple[list[bool], ...]:
     """Per line: whether it opens a list (`Fakta`, a colon at its end), is an item of one, a row of a
     table, or a short heading over an article paragraph (index.clean.layout's judgements).
     `figures`: per line, whether it has a figure and ends no sentence."""
-    from index.clean.layout import list_items, opens_list
-
     texts = [line.text for line in page.lines]
     opens = [opens_list(page, line) for line in page.lines]
     items = list_items(page, page.lines, opens)

@@ -202,17 +202,18 @@ def read_snippet_set(pages_dir: Path, label_files: list[Path], origin: str) -> l
     return found
 
 
-def _norm(text: str) -> str:
+def spaced(text: str) -> str:
+    """Whitespace runs as one space: how snippets and the lines they label (or are found in) compare."""
     return " ".join(text.split())
 
 
 def _snippet_page(raw: RawDocument, label: dict, corpus: Path, origin: str) -> LabelledPage:
-    keep = [_norm(s) for s in label.get("keep", []) if s.strip()]
-    drop = [_norm(s) for s in label.get("drop", []) if s.strip()]
+    keep = [spaced(s) for s in label.get("keep", []) if s.strip()]
+    drop = [spaced(s) for s in label.get("drop", []) if s.strip()]
     article = not label.get("skip", False)
     labels: dict[int, tuple[str, str | None]] = {}
     for n, line in enumerate(raw.text.split("\n")):
-        text = _norm(line)
+        text = spaced(line)
         if not text:
             continue
         kept = any(s in text for s in keep)
