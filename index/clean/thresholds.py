@@ -44,6 +44,12 @@ class Thresholds:
     truncated_min_words: int
     prefix_copy_min_words: int
     min_article_words: int
+    index_teasers: int
+    index_lead_words: int
+    index_body_run: int
+    address_paragraphs: int
+    address_share: float
+    address_min_words: int
     title_max_words: int
     title_max_chars: int
 
