@@ -7,7 +7,7 @@ from test_clean import ARTICLE, assert_article_intact, run
 
 from index.clean import clean
 from index.clean.rules import load_rules
-from index.clean.verdict import address_count, addresses_reader, teaser_count
+from index.clean.verdict import addresses_reader, reader_address, teaser_count
 from index.documents import RawDocument
 
 TEASERS = [
@@ -56,7 +56,7 @@ def test_an_interview_is_no_list_although_its_questions_are_headlines_over_one_p
 
 
 def test_a_page_that_addresses_its_reader_in_most_paragraphs_is_skipped_after_the_line_model():
-    assert address_count(RULES_PAGE, load_rules().words) == (3, 4)  # the third paragraph speaks of posts
+    assert reader_address(RULES_PAGE, load_rules().words) == (3, 4)  # the third paragraph speaks of posts
     raw = RawDocument(id="rules", text="\n".join(RULES_PAGE), source_path="rules.txt")
     assert clean(raw).no_article
     # the rules alone leave paywall and browser prompts on articles' pages, which address the reader too

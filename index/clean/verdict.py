@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from index.clean.rules import Words, word_count
 from index.clean.shapes import ends_article, is_article_paragraph, is_teaser
 from index.clean.text import Page
 from index.clean.thresholds import T
 
-_TOKEN = re.compile(r"\w+|[.!?:;]")  # words, and the marks after which a sentence starts
+_MARKS = ".,;:!?…»«„“”‚‘’\"'()[]/–—-"  # around a word
 
 
 def has_article_text(paragraphs: list[str]) -> bool:
@@ -42,9 +43,9 @@ def no_article(paragraphs: list[str], page: Page, modelled: bool = True) -> str 
         return f"a list of other articles ({teasers} headlines, each over one lead)"
     if not modelled:
         return None
-    addressing, counted = address_count(paragraphs, page.rules.words)
-    if addressing >= T.address_paragraphs and addressing >= T.address_share * counted:
-        return f"addressed to the reader ({addressing} of {counted} paragraphs), not an article"
+    address = reader_address(paragraphs, page.rules.words)
+    if address:
+        return f"addressed to the reader ({address[0]} of {address[1]} paragraphs), not an article"
     return None
 
 
@@ -68,24 +69,44 @@ def teaser_count(paragraphs: list[str]) -> int:
     return teasers
 
 
-def address_count(paragraphs: list[str], words: Words) -> tuple[int, int]:
-    """(paragraphs that address the reader, paragraphs of `address_min_words` or more)."""
+def reader_address(paragraphs: list[str], words: Words) -> tuple[int, int] | None:
+    """(paragraphs that address the reader, paragraphs of `address_min_words` or more) when they are
+    `address_paragraphs` or more and `address_share` of all, else None. Reading stops as soon as the
+    share can no longer be reached (a long article)."""
     counted = [p for p in paragraphs if word_count(p) >= T.address_min_words]
-    return sum(addresses_reader(p, words) for p in counted), len(counted)
+    allowed = (1 - T.address_share) * len(counted)  # paragraphs that may not address the reader
+    addressing = 0
+    for read, paragraph in enumerate(counted, 1):
+        addressing += addresses_reader(paragraph, words)
+        if read - addressing > allowed:
+            return None
+    return (addressing, len(counted)) if addressing >= T.address_paragraphs else None
 
 
 def addresses_reader(text: str, words: Words) -> bool:
     """Whether a line addresses its reader: a word of `address.reader` as written; a capitalised one
     (`Sie`, `De`) only inside a sentence, and a lower-case one (`du`) also capitalised at its start."""
-    start = True
-    for token in _TOKEN.findall(text):
-        if token in ".!?:;":
-            start = True
-            continue
-        if token in words.reader and (not start or token.islower()) or start and token.lower() in words.reader:
-            return True
-        start = False
-    return False
+    pattern, forms = _reader_pattern(words)
+    if forms.isdisjoint([word.strip(_MARKS) for word in text.split()]):  # most lines: no such word at all
+        return False
+    return pattern.search(text) is not None
+
+
+@lru_cache(maxsize=8)
+def _reader_pattern(words: Words) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern of addressing words where they address the reader, and every form they take."""
+    lower = sorted(w for w in words.reader if w.islower())
+    capital = sorted(w for w in words.reader if not w.islower())
+    started = [w[:1].upper() + w[1:] for w in lower]
+
+    def any_of(items: list[str]) -> str:
+        return "|".join(map(re.escape, items)) or "(?!)"
+
+    return re.compile(
+        rf"\b(?:{any_of(lower)})\b"  # `du` anywhere
+        rf"|(?:^|[.!?:;]\W*)(?:{any_of(started)})\b"  # `Du` where a sentence starts
+        rf"|(?<=[^.!?:;\s] )(?:{any_of(capital)})\b"  # `Sie` after a word inside a sentence
+    ), frozenset(lower + capital + started)
 
 
 def reason(page: Page) -> str:
