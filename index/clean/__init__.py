@@ -91,7 +91,7 @@ def clean(
     title.pick(page)
     dedupe.apply(page)
     paragraphs = [" ".join(x.text.split()) for x in page.lines if x.kept and x is not page.headline]
-    no_article = verdict.no_article(paragraphs, page, modelled=fitted is not None)
+    no_article = verdict.no_article(paragraphs, page)
     return CleanDocument(
         id=raw.id,
         title=page.title,

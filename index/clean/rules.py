@@ -139,7 +139,6 @@ class Words:
     consent_pronouns: tuple[str, ...]  # `Vi bruger cookies` names no site
     you: tuple[str, ...]  # addressing the reader: `du`, `Sie`
     we: tuple[str, ...]  # the site speaking: `vi`, `wir`
-    reader: frozenset[str]  # addressing the reader, as written (`Sie` inside a sentence): the page verdict's
     currencies: tuple[str, ...]
     durations: tuple[str, ...]
 
@@ -263,7 +262,7 @@ SETTINGS_TABLES = {
     "bylines": {"roles", "role_stems", "role_prepositions", "born"},
     "imprint": {"rights", "not_names"},
     "consent_subject": {"joiners", "owners", "verbs", "pronouns"},
-    "address": {"you", "we", "reader"},
+    "address": {"you", "we"},
     "units": {"currencies", "durations"},
 }
 
@@ -368,7 +367,6 @@ def _words(merged: dict[str, dict]) -> Words:
         consent_pronouns=get("consent_subject", "pronouns"),
         you=get("address", "you"),
         we=get("address", "we"),
-        reader=frozenset(get("address", "reader")),
         currencies=get("units", "currencies"),
         durations=get("units", "durations"),
     )

@@ -47,9 +47,6 @@ class Thresholds:
     index_teasers: int
     index_lead_words: int
     index_body_run: int
-    address_paragraphs: int
-    address_share: float
-    address_min_words: int
     title_max_words: int
     title_max_chars: int
 
