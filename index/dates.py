@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
+
+import lxml.html
 
 MIN_YEAR = 1990
 
@@ -146,3 +149,53 @@ def date_from_timestamps(lines: list[str]) -> PartialDate | None:
         rank = 0 if _PUBLISHED.search(line) else 2 if _UPDATED.search(line) else 1
         ranked.append((rank, order, found))
     return min(ranked)[2] if ranked else None
+
+
+# Metadata that says when an article was published; modified, copyright and crawl dates are not
+# among them (a footer's `Copyright 2024` is no publication date, nor is a page's last change).
+PUBLISHED_META = frozenset({
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished", "date",
+    "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.date", "pubdate", "publishdate", "publish-date",
+    "publish_date", "publication_date", "sailthru.date", "parsely-pub-date", "article.published",
+})
+
+
+def date_from_html(html: str | bytes) -> PartialDate | None:
+    """The publication date an HTML page's own metadata gives (meta tags, `itemprop="datePublished"`,
+    JSON-LD `datePublished`, `<time pubdate>`), at the precision it gives; None when it gives none."""
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8") if isinstance(html, str) else html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    values: list[object] = []
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        if key in PUBLISHED_META:
+            values.append(element.get("content"))
+    for element in tree.xpath('//*[@itemprop="datePublished"] | //time[@pubdate]'):
+        values.append(element.get("content") or element.get("datetime") or element.text_content())
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        values += _json_ld_dates(script.text_content())
+    for value in values:
+        found = parse_metadata_date(value)
+        if found:
+            return found
+    return None
+
+
+def _json_ld_dates(text: str) -> list[object]:
+    """Every `datePublished` in a JSON-LD block (nested objects and @graph lists too)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    found, stack = [], [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "datePublished" in item:
+                found.append(item["datePublished"])
+            stack += list(item.values())
+        elif isinstance(item, list):
+            stack += item
+    return found

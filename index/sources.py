@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import trafilatura
 
-from index.dates import PartialDate, parse_metadata_date
+from index.dates import PartialDate, date_from_html, parse_metadata_date
 from index.documents import RawDocument, Skipped
 
 TEXT_SUFFIXES = {".txt"}
@@ -239,7 +239,9 @@ def _read_html(doc_id: str, where: str, html: bytes | str, meta: dict | None = N
     if isinstance(html, bytes) and looks_binary(html):
         return Skipped(where, "binary", "the file is not text")
     try:
-        page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        page = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params={"extensive_search": False}
+        )
     except Exception as exc:  # the extractor's own fault must not end the build
         return Skipped(where, "unreadable", f"the HTML could not be parsed: {type(exc).__name__}: {exc}")
     warnings = list(warnings or [])
@@ -248,7 +250,9 @@ def _read_html(doc_id: str, where: str, html: bytes | str, meta: dict | None = N
         # markup, gets all of it rather than losing the document.
         text = html if isinstance(html, str) else decode(html)[0]
         return _raw_document(doc_id, text, where, meta or {}, warnings + ["the HTML extractor found no main text; the whole markup was cleaned"])
-    found = {"title": page.title, "date": page.date, "url": page.url, "source": page.sitename}
+    # the date from the page's own metadata only: the extractor's would also take a copyright or
+    # last-modified year, and give it a day it never had
+    found = {"title": page.title, "date": date_from_html(html), "url": page.url, "source": page.sitename}
     merged = {k: v for k, v in found.items() if v} | (meta or {})
     return _raw_document(doc_id, page.text, where, merged, warnings)
 

@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from index.dates import PartialDate, date_from_timestamps, find_date, parse_metadata_date
+from index.build import build
+from index.dates import PartialDate, date_from_html, date_from_timestamps, find_date, parse_metadata_date
+from search import SearchService
 
 
 @pytest.mark.parametrize("text, expected", [("2022", "2022"), ("2022-11", "2022-11"), ("2022-11-12", "2022-11-12")])
@@ -67,3 +69,43 @@ def test_published_stamp_beats_updated_stamp():
     lines = ["Opdateret 5. maj 2024 kl. 09.00", "Publiceret 4. maj 2024 kl. 18.30"]
     assert str(date_from_timestamps(lines)) == "2024-05-04"
     assert date_from_timestamps(["Læsetid: 4 min."]) is None
+
+
+# -- dates of HTML pages: only the article's own metadata or dateline ---------------------------
+ARTICLE_HTML = """<html><head><title>Droner over Østersøen</title>{head}</head><body>
+<article><h1>Droner over Østersøen</h1>{dateline}
+<p>Forsvaret har registreret flere ukendte droner over havet ud for Bornholm i løbet af weekenden, oplyser ministeriet.</p>
+<p>Ifølge ministeriet er der tale om mindst fire flyvninger, som nu bliver undersøgt af efterretningstjenesten.</p></article>
+<footer>{footer}</footer></body></html>"""
+
+
+def html_page(head="", dateline="", footer="Kontakt · Privatlivspolitik"):
+    return ARTICLE_HTML.format(head=head, dateline=dateline, footer=footer)
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ('<meta property="article:published_time" content="2024-06-19T08:00:00+02:00">', "2024-06-19"),
+        ('<meta name="date" content="2023-11">', "2023-11"),  # a month stays a month
+        ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "datePublished": "2022-03-01"}]}</script>', "2022-03-01"),
+        ('<meta property="article:modified_time" content="2024-07-01T10:00:00Z">', None),  # a change is no publication
+        ('<meta http-equiv="last-modified" content="2024-07-01">', None),
+        ("", None),
+    ],
+)
+def test_an_html_pages_date_comes_from_its_publication_metadata_at_its_precision(head, expected):
+    found = date_from_html(html_page(head))
+    assert (str(found) if found else None) == expected
+
+
+def test_a_copyright_year_or_a_modified_header_gives_no_date_but_a_dateline_does(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "copyright.html").write_text(html_page(footer="Copyright 2024 Østersø-Posten"), encoding="utf-8")
+    (corpus / "modified.html").write_text(html_page('<meta property="article:modified_time" content="2024-07-01">'), encoding="utf-8")
+    (corpus / "dateline.html").write_text(html_page(dateline="<p>Publiceret 4. maj 2024 kl. 10.15</p>"), encoding="utf-8")
+    build(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    dates = {doc_id: service.document(doc_id)["date"] for doc_id in ("copyright", "modified", "dateline")}
+    assert dates == {"copyright": None, "modified": None, "dateline": "2024-05-04"}
