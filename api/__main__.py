@@ -9,7 +9,8 @@ from search import Settings
 
 def main() -> None:
     settings = Settings()
-    uvicorn.run("api.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
+    # the client behind a proxy is read by the app, from NEWSFACET_TRUSTED_PROXIES only
+    uvicorn.run("api.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
 
 
 if __name__ == "__main__":

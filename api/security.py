@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
+import re
 import threading
 import time
 from typing import Annotated
@@ -64,18 +66,65 @@ class RateLimiter:
         return 0.0 if allowed else (1 - tokens) / self.rate
 
 
+class ClientAddress:
+    """The client's address: the peer's, or, when the peer is a trusted proxy, the nearest address in
+    its `Forwarded` (RFC 7239) or `X-Forwarded-For` header that is not a trusted proxy itself."""
+
+    def __init__(self, trusted: list[str]) -> None:
+        self.networks = [ipaddress.ip_network(item, strict=False) for item in trusted]
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def of(self, scope) -> str:
+        peer = scope["client"][0] if scope.get("client") else "unknown"
+        if not self.networks or not self.trusted(peer):
+            return peer
+        chain = forwarded_chain(dict(scope.get("headers") or ()))
+        for address in reversed(chain):  # the proxies append: the nearest untrusted one is the client
+            if not self.trusted(address):
+                return address
+        return chain[0] if chain else peer
+
+
+_FORWARDED_FOR = re.compile(r'for="?\[?([^\]";,]+)', re.IGNORECASE)
+
+
+def forwarded_chain(headers: dict[bytes, bytes]) -> list[str]:
+    """The addresses a request passed through, client first: from `Forwarded`, else `X-Forwarded-For`
+    (a port or IPv6 brackets taken off)."""
+    if b"forwarded" in headers:
+        return [_host(m.group(1)) for m in _FORWARDED_FOR.finditer(headers[b"forwarded"].decode("latin-1"))]
+    if b"x-forwarded-for" in headers:
+        return [_host(item.strip()) for item in headers[b"x-forwarded-for"].decode("latin-1").split(",") if item.strip()]
+    return []
+
+
+def _host(address: str) -> str:
+    """`192.0.2.1:4711` -> `192.0.2.1`; an IPv6 address keeps its colons."""
+    if address.count(":") == 1:
+        return address.split(":")[0]
+    return address
+
+
 def install(app, settings) -> None:
-    """Rate limiting (429 in the error shape, with Retry-After) and the security headers."""
-    app.add_middleware(Guard, limiter=RateLimiter(settings.rate_limit) if settings.rate_limit else None)
+    """Rate limiting by client (429 in the error shape, with Retry-After) and the security headers."""
+    limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+    app.add_middleware(Guard, limiter=limiter, clients=ClientAddress(settings.trusted_proxies))
 
 
 class Guard:
     """ASGI middleware for both (plain ASGI: Starlette's BaseHTTPMiddleware costs a task and a
     stream per request)."""
 
-    def __init__(self, app, limiter: RateLimiter | None) -> None:
+    def __init__(self, app, limiter: RateLimiter | None, clients: ClientAddress) -> None:
         self.app = app
         self.limiter = limiter
+        self.clients = clients
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -83,9 +132,10 @@ class Guard:
             return
         path = scope["path"]
         headers = {k: v for k, v in SECURITY_HEADERS.items() if not (k == "Content-Security-Policy" and path.startswith(DOCS_PATHS))}
+        if self.clients.networks and scope.get("client"):  # the real client, for the limit and the logs
+            scope["client"] = (self.clients.of(scope), scope["client"][1])
         if self.limiter and path != "/health":
-            client = scope.get("client")
-            wait = self.limiter.wait(client[0] if client else "unknown")
+            wait = self.limiter.wait(scope["client"][0] if scope.get("client") else "unknown")
             if wait:
                 response = error_response(429, "rate_limited", f"too many requests; try again in {math.ceil(wait)} s")
                 response.headers["Retry-After"] = str(math.ceil(wait))

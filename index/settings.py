@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,11 @@ class Settings(BaseSettings):
         default_factory=list, description="origins allowed to call the API from a browser, comma-separated"
     )
     admin_token: SecretStr | None = Field(None, description="bearer token for POST /admin/reindex; unset, admin is disabled")
-    rate_limit: int = Field(600, ge=0, description="requests per minute one client may make (0: no limit)")
+    rate_limit: int = Field(0, ge=0, description="requests per minute one client may make (0: no limit)")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks of reverse proxies, comma-separated (`127.0.0.1,10.0.0.0/8`): only from them are `Forwarded` and `X-Forwarded-For` read for the client's address",
+    )
     threads: int = Field(
         1, ge=1, le=64,
         description="requests one server process works on at once; Python runs one at a time anyway, more threads only contend for it",
@@ -36,11 +41,21 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
     @field_validator("actors_file", "admin_token", "cache_dir", "rules_dir", "cleaner_model", mode="before")

@@ -81,6 +81,33 @@ def test_a_client_over_its_rate_gets_429_in_the_error_shape(fixture_index):
         assert client.get("/health").status_code == 200  # health checks are not counted
 
 
+def test_the_rate_limit_is_off_by_default():
+    assert Settings().rate_limit == 0
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_forwarded_client_and_never_an_untrusted_header(fixture_index):
+    settings = Settings(index_dir=fixture_index, rate_limit=2, trusted_proxies="10.0.0.0/8, 127.0.0.1")
+
+    def search(client, **headers):
+        return client.get("/search", params={"q": "Iran"}, headers=headers).status_code
+
+    with TestClient(create_app(settings), client=("127.0.0.1", 4000), raise_server_exceptions=False) as proxy:
+        # two readers behind the proxy (one through a second, trusted proxy): each has its own budget
+        assert [search(proxy, **{"X-Forwarded-For": "198.51.100.7"}) for _ in range(3)] == [200, 200, 429]
+        assert [search(proxy, **{"X-Forwarded-For": "203.0.113.9, 10.1.2.3"}) for _ in range(3)] == [200, 200, 429]
+        assert [search(proxy, Forwarded='for="[2001:db8::5]:4711";proto=https') for _ in range(3)] == [200, 200, 429]
+        # a reader cannot pose as another by sending the header itself: the nearest untrusted address counts
+        assert search(proxy, **{"X-Forwarded-For": "192.0.2.1, 198.51.100.7"}) == 429
+    with TestClient(create_app(settings), client=("192.0.2.50", 4000), raise_server_exceptions=False) as direct:
+        # from an address that is no proxy, the headers are ignored: one budget, whatever they say
+        assert [search(direct, **{"X-Forwarded-For": f"198.51.100.{i}"}) for i in range(3)] == [200, 200, 429]
+
+
+def test_a_trusted_proxy_that_is_no_address_is_refused_by_name():
+    with pytest.raises(ValueError, match="'proxy.local' is not an IP address or network"):
+        Settings(trusted_proxies="127.0.0.1,proxy.local")
+
+
 def test_every_answer_carries_the_security_headers(fixture_index):
     with TestClient(create_app(Settings(index_dir=fixture_index)), raise_server_exceptions=False) as client:
         for response in (client.get("/search", params={"q": "Iran"}), client.get("/no/such/route"), client.get("/documents/x")):

@@ -1,14 +1,17 @@
 """End to end: corpus -> index on disk -> `python -m api` (uvicorn) on a free port -> HTTP."""
 
+import itertools
 import json
+import re
 import socket
 import subprocess
 import threading
 import time
+from collections import Counter
 
 import httpx
 import pytest
-from conftest import REPO, Server
+from conftest import REPO, SAMPLE_CORPUS, Server
 from facet_oracle import expected_facets, facet_counts
 
 from index import cli
@@ -215,3 +218,29 @@ def test_related_articles_are_like_it_in_any_language_and_never_its_copies(sampl
     assert not ids & {"de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten", "ch/basler-rundschau/pjoengjang-spezialkraefte-russland"}
     assert "dk/fjordbyens-avis/nordkoreanske-soldater-kursk" in ids  # the story as a Danish paper told it
     assert sample_server.client.get("/documents/no/such/doc/related").status_code == 404
+
+
+def distinct_queries(n: int) -> list[str]:
+    """`n` different queries: the sample corpus's words, alone and then in pairs."""
+    words = sorted({w.lower() for path in SAMPLE_CORPUS.rglob("*.txt") for w in re.findall(r"[^\W\d_]{4,}", path.read_text(encoding="utf-8"))})
+    pairs = (f"{a} {b}" for a, b in zip(words, reversed(words)))
+    return list(itertools.islice(itertools.chain(words, pairs), n))
+
+
+def test_default_settings_answer_eight_busy_clients_on_one_address_with_no_refusal(sample_server):
+    """8 clients x 500 distinct queries from 127.0.0.1 (as behind a proxy, or one newsroom): the rate
+    limit is off by default, so every answer is a 200."""
+    queries = distinct_queries(8 * 500)
+    assert len(set(queries)) == 4000
+    statuses: list[list[int]] = [[] for _ in range(8)]
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=sample_server.url, timeout=30) as http:
+            statuses[n] += [http.get("/search", params={"q": q}).status_code for q in queries[n::8]]
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(itertools.chain(*statuses)) == Counter({200: 4000})
