@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
+from api.head import HeadAsGet
 from api.routes import actors, admin, documents, health, search, stats
 from search import ReindexJobs, SearchService, Settings
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
+    app.add_middleware(HeadAsGet)  # outermost: every layer below sees the GET it answers
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -94,6 +94,20 @@ def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
     assert {r["reason"] for r in full["removed"]} >= {"audio_player", "consent", "caption_toggle", "agency_byline"}
 
 
+def test_head_answers_every_get_route_as_the_get_does_without_a_body(client):
+    """Every GET route of the OpenAPI schema, and the page and its assets: the same status and
+    headers, no body. The admin route answers 403 either way (no token is set here)."""
+    values = {"doc_id": "da/avis-a/2023-06-02-nordkorea", "job": "nope"}
+    paths = [path for path, methods in client.get("/openapi.json").json()["paths"].items() if "get" in methods]
+    assert len(paths) >= 7
+    for path in [*paths, "/", "/static/app.js", "/docs", "/openapi.json", "/documents/no-such-id"]:
+        url = path.format(**values)
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code, url
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"], url
+        assert head.headers.get("content-length") == got.headers.get("content-length"), url
+
+
 def test_openapi_documents_the_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/search", "/documents/{doc_id}", "/documents/{doc_id}/related", "/actors", "/stats", "/health"} <= set(paths)

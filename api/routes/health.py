@@ -14,7 +14,6 @@ from search import SearchService
 router = APIRouter(tags=["index"])
 
 
-@router.head("/health", include_in_schema=False)
 @router.get("/health", response_model=HealthResponse, responses=error_responses(503, rate_limited=False))
 def health(service: Annotated[SearchService, Depends(get_service)]) -> dict:
     """`ok` with the document count and generation; 503 in the error shape when there is no index."""
