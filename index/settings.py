@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="addresses or networks of reverse proxies, comma-separated (`127.0.0.1,10.0.0.0/8`): only from them are `Forwarded` and `X-Forwarded-For` read for the client's address",
+    )
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, le=64,
+        description="server processes answering requests (default: the number of CPUs); each opens the index itself",
     )
     threads: int = Field(
         1, ge=1, le=64,

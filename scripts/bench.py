@@ -285,10 +285,16 @@ def time_in_process(index_dir: Path, mix: list[dict]) -> list[float]:
     return times
 
 
-def time_http(index_dir: Path, mix: list[dict], clients: int = 8) -> tuple[float, list[float], float]:
-    """The mix over HTTP from `clients` threads: requests/second, latencies, server peak RSS (MiB)."""
+def distinct(mix: list[dict]) -> list[dict]:
+    """The mix without repeated requests: over HTTP none is answered from the server's cache."""
+    return list({json.dumps(http_params(item), sort_keys=True): item for item in mix}.values())
+
+
+def time_http(index_dir: Path, mix: list[dict], workers: int, clients: int = 8) -> tuple[float, list[float], float]:
+    """The mix over HTTP from `clients` threads to a server of `workers` processes: requests/second,
+    latencies, the server's peak resident memory (MiB, its processes together)."""
     env = os.environ | {"NEWSFACET_INDEX_DIR": str(index_dir), "NEWSFACET_PORT": "8765", "NEWSFACET_RATE_LIMIT": "0",
-                        "NEWSFACET_HOST": "127.0.0.1"}
+                        "NEWSFACET_HOST": "127.0.0.1", "NEWSFACET_WORKERS": str(workers)}
     server = subprocess.Popen([sys.executable, "-m", "api"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = "http://127.0.0.1:8765"
     try:
@@ -328,11 +334,22 @@ def time_http(index_dir: Path, mix: list[dict], clients: int = 8) -> tuple[float
         elapsed = time.perf_counter() - started
         if failures:
             raise SystemExit(f"{len(failures)} HTTP requests failed, e.g. {failures[0]}")
-        peak = _status_kib(server.pid, "VmHWM") / 1024
+        peak = sum(_status_kib(pid, "VmHWM") for pid in _process_tree(server.pid)) / 1024
         return len(mix) / elapsed, times, peak
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers are children of its supervisor)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            todo += [int(child) for child in task.read_text().split()]
+    return found
 
 
 def _status_kib(pid: int, key: str) -> int:
@@ -423,10 +440,13 @@ def bench(size: int, work: Path, queries: int, keep: bool, queries_only: bool = 
         row = _build_rows(size, gen, corpus, index_dir, baseline_dir)
     mix = query_mix(index_dir, gen, queries)
     ours = time_in_process(index_dir, mix)
-    rps, http, server_peak = time_http(index_dir, mix)
+    unique = distinct(mix)
+    rps, http, server_peak = time_http(index_dir, unique, workers=2)
+    rps_one, _, _ = time_http(index_dir, unique, workers=1)
     base = time_baseline(baseline_dir, mix)
     row |= {
-        "ours": percentiles(ours), "http_rps": rps, "http": percentiles(http), "server_peak_mib": server_peak,
+        "ours": percentiles(ours), "http_rps": rps, "http_rps_one": rps_one, "http_distinct": len(unique),
+        "http": percentiles(http), "server_peak_mib": server_peak,
         "baseline": percentiles(base),
         "by_kind": {
             kind: (percentiles([t for t, m in zip(ours, mix) if m["kind"] == kind])[1],
@@ -478,9 +498,10 @@ def table(rows: list[dict], queries: int) -> str:
         cells("build peak memory (largest process)", lambda r: f"{r['build_peak_mib']:.0f} MiB", True),
         cells("incremental rebuild after 1% of files changed", lambda r: f"{r['incremental_s']:.1f} s ({r['incremental_files']:,} files)", True),
         cells(f"in process, {queries} queries: p50 / p95 / p99 ms", lat("ours")),
-        cells("HTTP, 8 clients: requests/s", lambda r: f"{r['http_rps']:.0f}"),
-        cells("HTTP, 8 clients: p50 / p95 / p99 ms", lat("http")),
-        cells("serving process peak resident memory", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
+        cells("HTTP, 8 clients, distinct queries: requests/s, 1 worker", lambda r: f"{r['http_rps_one']:.0f} ({r['http_distinct']} queries)"),
+        cells("HTTP, 8 clients, distinct queries: requests/s, 2 workers", lambda r: f"{r['http_rps']:.0f} ({r['http_rps'] / r['http_rps_one']:.2f}×)"),
+        cells("HTTP, 8 clients, 2 workers: p50 / p95 / p99 ms", lat("http")),
+        cells("server peak resident memory, 2 workers together", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
         cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
         cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
         cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}", True),

@@ -59,6 +59,24 @@ def test_reindex_runs_a_build_that_the_server_then_answers_from(admin):
     assert wait_for(client, full.json()["job"], headers)["report"]["mode"] == "full"
 
 
+@pytest.mark.slow
+def test_a_job_started_through_one_worker_is_refused_and_polled_through_another(admin, tmp_path):
+    """Two applications on one index folder, as two worker processes of one server are: the job's
+    state is in the folder, not in either's memory."""
+    first, corpus = admin
+    other = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, admin_token=TOKEN)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(other), raise_server_exceptions=False) as second:
+        started = first.post("/admin/reindex", headers=headers).json()
+        refused = second.post("/admin/reindex", headers=headers)
+        assert_error(refused, 409, "conflict")
+        assert started["job"] in refused.json()["error"]["message"]
+        done = wait_for(second, started["job"], headers)
+        assert done["status"] == "succeeded" and wait_for(first, started["job"], headers) == done
+        again = second.post("/admin/reindex", headers=headers)  # free again
+        assert again.status_code == 202 and wait_for(first, again.json()["job"], headers)["status"] == "succeeded"
+
+
 def test_reindex_needs_the_token_and_is_off_without_one(admin, fixture_index):
     client, _ = admin
     missing = client.post("/admin/reindex")
