@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import copy
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import uvicorn
 
 from search import Settings
@@ -9,11 +16,35 @@ from search import Settings
 
 def main() -> None:
     settings = Settings()
-    # the client behind a proxy is read by the app, from NEWSFACET_TRUSTED_PROXIES only
+    _metrics_folder()
+    # the client behind a proxy is read by the app, from NEWSFACET_TRUSTED_PROXIES only; the app
+    # writes the access log itself, one JSON line a request (api/observe.py)
     uvicorn.run(
         "api.app:create_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
-        log_level="info", proxy_headers=False,
+        log_level="info", log_config=log_config(), access_log=False, proxy_headers=False,
     )
+
+
+def log_config() -> dict:
+    """uvicorn's logging, and the access log's JSON lines as they are, on standard output."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["json_line"] = {"format": "%(message)s"}
+    config["handlers"]["json_line"] = {"class": "logging.StreamHandler", "formatter": "json_line", "stream": "ext://sys.stdout"}
+    config["loggers"]["newsfacet.access"] = {"handlers": ["json_line"], "level": "INFO", "propagate": False}
+    return config
+
+
+def _metrics_folder() -> None:
+    """prometheus-client's multiprocess mode: a folder the workers share, empty at the start (one of
+    our own, removed at exit, unless PROMETHEUS_MULTIPROC_DIR names one)."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        return
+    folder = tempfile.mkdtemp(prefix="newsfacet-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.head import HeadAsGet
-from api.routes import actors, admin, documents, health, search, stats
+from api.observe import Observe
+from api.routes import actors, admin, documents, health, metrics, search, stats
 from search import ReindexJobs, SearchService, Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -44,11 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     security.install(app, settings)
-    for module in (search, documents, actors, stats, health, admin):
+    for module in (search, documents, actors, stats, health, metrics, admin):
         app.include_router(module.router)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
-    app.add_middleware(HeadAsGet)  # outermost: every layer below sees the GET it answers
+    app.add_middleware(HeadAsGet)  # every layer below sees the GET it answers
+    app.add_middleware(Observe)  # outermost: every answer timed, counted, logged and given its request id
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -20,4 +20,5 @@ class HeadAsGet:
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+        scope["method"] = "GET"  # in place: the layers outside see what the router matched
+        await self.app(scope, receive, send_headers_only)

@@ -147,10 +147,16 @@ class StatsResponse(BaseModel):
     top_actors: list[ActorCount]
 
 
-class HealthResponse(BaseModel):
-    status: str
-    documents: int
+class RefusedGeneration(BaseModel):
     generation: str
+    reason: str
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(description="`ok`, or `degraded` while an older generation is served because the live one is damaged")
+    documents: int
+    generation: str = Field(description="the generation served")
+    refused: RefusedGeneration | None = Field(None, description="the live generation refused as damaged, and why")
 
 
 class ErrorBody(BaseModel):

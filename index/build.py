@@ -201,7 +201,7 @@ def build(
     rules = load_rules(*([rules_dir] if rules_dir else []))
     model = model_for(cleaner_model)
     pipeline = manifest.fingerprint(actors_file, rules_dir, cleaner_model)
-    with store.build_lock(index_dir):
+    with store.build_lock(index_dir), _recorded(index_dir) as outcome:
         try:
             store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
             live = store.current_name(index_dir)
@@ -227,9 +227,26 @@ def build(
             store.finish(generation, report.to_dict())
             store.switch(index_dir, generation.name)
             store.prune(index_dir, KEEP_GENERATIONS)
+            outcome["generation"] = generation.name
         finally:
             gc.unfreeze()  # what _gc_paused froze: a build in a long-running process leaves nothing frozen
     return report
+
+
+@contextmanager
+def _recorded(index_dir: Path):
+    """Record how the build under the lock ended (`store.LAST_BUILD`): succeeded or failed and why,
+    when, how long it took; the server's metrics report it."""
+    started = time.time()
+    outcome: dict = {}
+    try:
+        yield outcome
+        outcome["outcome"] = "succeeded"
+    except BaseException as exc:
+        outcome |= {"outcome": "failed", "error": f"{type(exc).__name__}: {exc}"[:500]}
+        raise
+    finally:
+        store.write_last_build(index_dir, outcome | {"finished_at": time.time(), "seconds": round(time.time() - started, 3)})
 
 
 @contextmanager

@@ -95,6 +95,10 @@ def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace
     )
     parser.add_argument("--full", action="store_true", help="read every file again, not only new and changed ones")
     parser.add_argument("--rollback", action="store_true", help="make the previous generation live again, and build nothing")
+    parser.add_argument(
+        "--verify", action="store_true",
+        help="check every kept generation's files against the sizes and checksums its build recorded, and build nothing; exits 1 naming a damaged file",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     return parser.parse_args(argv)
@@ -107,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     progress = None if args.quiet else ProgressLine()
     if args.rollback:
         return _rollback(args.index)
+    if args.verify:
+        return _verify(args.index)
     try:
         report = build(
             args.corpus, args.index, actors_file=args.actors_file, rules_dir=args.rules_dir, cleaner_model=args.cleaner_model,
@@ -137,8 +143,24 @@ def _rollback(index_dir: Path) -> int:
     return 0
 
 
+def _verify(index_dir: Path) -> int:
+    """Each kept generation: `ok` or what is damaged; 1 when any is damaged or there is none."""
+    folder = store.generations_dir(index_dir)
+    names = sorted((p.name for p in folder.iterdir() if p.is_dir()), reverse=True) if folder.is_dir() else []
+    if not names:
+        print(f"newsfacet-index: {index_dir} holds no index generation", file=sys.stderr)
+        return EXIT_FAILED
+    live, damaged = store.current_name(index_dir), 0
+    for name in names:
+        if not (folder / name / store.REPORT).is_file():
+            print(f"{name}: unfinished (a build that did not end; the next build removes it)")
+            continue
+        problem = store.verify(folder / name)
+        damaged += problem is not None
+        print(f"{name}{' (live)' if name == live else ''}: {problem or 'ok'}")
+    return EXIT_FAILED if damaged else 0
 
-def _locked(exc: store.BuildLocked) -> int:
+
     print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
     return store.EXIT_LOCKED
 

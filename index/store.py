@@ -2,8 +2,10 @@
 
 ```
 <index>/CURRENT                      the live generation's name (replaced atomically)
-<index>/generations/<name>/          a Whoosh index and its build.json report
+<index>/generations/<name>/          a Whoosh index, its build.json report and checksums.json
 <index>/.build.lock                  held (flock) by the running build
+<index>/last_build.json              how the last build ended: succeeded or failed, when, how long
+<index>/jobs/                        rebuilds started over HTTP (search.jobs)
 ```
 A generation is complete once its `build.json` exists; only complete generations become live. One
 that was rolled back from carries a `ROLLED_BACK` mark: it is never live again and goes at the next
@@ -18,6 +20,7 @@ import json
 import os
 import shutil
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +30,8 @@ GENERATIONS = "generations"
 REPORT = "build.json"
 DUPLICATES = "duplicates.json"  # groups of near-duplicate document ids
 LOCK = ".build.lock"
+LAST_BUILD = "last_build.json"  # how the last build ended
+CHECKSUMS = "checksums.json"  # size and CRC-32 of every file of a generation, written as it is finished
 ROLLED_BACK = "ROLLED_BACK"
 WHOOSH_LOCKS = ("MAIN_WRITELOCK",)
 
@@ -81,6 +86,18 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = False) -> None:
         raise
 
 
+def write_last_build(index_dir: Path, outcome: dict) -> None:
+    write_atomic(index_dir / LAST_BUILD, json.dumps(outcome))
+
+
+def read_last_build(index_dir: Path) -> dict | None:
+    """How the last build ended (see index.build), or None before any build recorded one."""
+    try:
+        return json.loads((index_dir / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def write_duplicates(generation: Path, groups: list[list[str]]) -> None:
     write_atomic(generation / DUPLICATES, json.dumps({"groups": groups}, ensure_ascii=False))
 
@@ -94,8 +111,51 @@ def read_duplicates(generation: Path) -> list[list[str]]:
 
 
 def finish(generation: Path, report: dict) -> None:
-    """Mark a generation complete by writing its report (atomically)."""
+    """Record the size and checksum of every file of a generation, then mark it complete by writing
+    its report (atomically)."""
+    write_atomic(generation / CHECKSUMS, json.dumps({path.name: _fingerprint(path) for path in _data_files(generation)}))
     write_atomic(generation / REPORT, json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def verify(generation: Path) -> str | None:
+    """What is wrong with a generation's files, naming the first damaged one, or None when every
+    file has the size and checksum its build recorded (reads every file: the size of the index in
+    I/O). A generation built before checksums were kept is checked for its report only."""
+    if not (generation / REPORT).is_file():
+        return f"{generation.name} is not a finished generation (no {REPORT})"
+    try:
+        recorded = json.loads((generation / CHECKSUMS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return f"{generation / CHECKSUMS} is damaged"
+    for name, (size, checksum) in recorded.items():
+        path = generation / name
+        try:
+            found_size = path.stat().st_size
+        except FileNotFoundError:
+            return f"{path} is missing"
+        if found_size != size:
+            return f"{path} has {found_size:,} bytes, its build wrote {size:,}"
+        if _fingerprint(path)[1] != checksum:
+            return f"{path} does not have the checksum its build recorded"
+    return None
+
+
+def _data_files(generation: Path) -> list[Path]:
+    return sorted(
+        path for path in generation.iterdir()
+        if path.is_file() and not path.name.startswith(".") and path.name not in (REPORT, CHECKSUMS, ROLLED_BACK, *WHOOSH_LOCKS)
+    )
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    """(size, CRC-32) of a file, read in blocks."""
+    checksum, size = 0, 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            checksum, size = zlib.crc32(block, checksum), size + len(block)
+    return size, checksum
 
 
 def discard(generation: Path) -> None:
@@ -152,7 +212,7 @@ def link_index(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Give `target` the Whoosh files of generation `source`, hard-linked where the file system
     allows (Whoosh never changes a file it has written; it writes new ones), else copied."""
     for path in source.iterdir():
-        if not path.is_file() or path.name in skip or path.name in (REPORT, DUPLICATES, ROLLED_BACK, *WHOOSH_LOCKS):
+        if not path.is_file() or path.name in skip or path.name in (REPORT, CHECKSUMS, DUPLICATES, ROLLED_BACK, *WHOOSH_LOCKS):
             continue
         try:
             os.link(path, target / path.name)

@@ -148,6 +148,7 @@ class SearchService:
         self.gazetteer: Gazetteer = load_gazetteer(actors_file)
         self._labels = {a.id: a.label for a in self.gazetteer.actors.values()}
         self._generation: Generation | None = None
+        self.refused: dict | None = None  # the live generation when it was found damaged: its name and why
         self._checked = 0.0
         self._lock = threading.Lock()
         self._loading = threading.Lock()
@@ -166,16 +167,16 @@ class SearchService:
         name = store.current_name(self.index_dir)
         if name is None or (self._generation is not None and self._generation.name == name):
             return
+        if self.refused and self.refused["generation"] == name and self._generation is not None:
+            return  # found damaged before: not read again on every request
         if not self._loading.acquire(blocking=force or self._generation is None):
             return  # another thread is opening it; serve the current one meanwhile
         try:
             current = self._generation
             if current is not None and current.name == name:
                 return
-            try:
-                fresh = Generation(store.generations_dir(self.index_dir) / name)
-            except Exception:  # a generation pruned or damaged under us: keep serving the current one
-                log.exception("could not open index generation %s; still serving %s", name, current and current.name)
+            fresh = self._open_checked(name, fallback=current is None)
+            if fresh is None:
                 return
             with self._lock:
                 self._generation = fresh
@@ -183,6 +184,30 @@ class SearchService:
             self._loading.release()
         if current is not None:
             current.retire()
+
+    def _open_checked(self, name: str, fallback: bool) -> Generation | None:
+        """The generation `name` opened once its files are what its build recorded (store.verify). A
+        damaged one is refused and said so; with nothing served yet (`fallback`), the newest good
+        generation kept beside it is opened instead."""
+        generations = store.generations_dir(self.index_dir)
+        candidates = [name] + sorted((p.name for p in generations.iterdir() if p.name != name and store.complete(p)), reverse=True)
+        for candidate in candidates if fallback else candidates[:1]:
+            problem = store.verify(generations / candidate)
+            if problem is None:
+                try:
+                    opened = Generation(generations / candidate)
+                except Exception as exc:  # pruned under us, or damaged in a way no checksum was kept for
+                    problem = f"it could not be opened: {type(exc).__name__}: {exc}"
+                else:
+                    if candidate == name:
+                        self.refused = None
+                    elif self.refused:
+                        log.error("serving index generation %s instead of the damaged live one %s", candidate, name)
+                    return opened
+            if candidate == name:
+                self.refused = {"generation": name, "reason": problem}
+                log.error("refused index generation %s: %s", name, problem)
+        return None
 
     @contextmanager
     def _use(self) -> Iterator[Generation]:
@@ -192,6 +217,11 @@ class SearchService:
             self.refresh(force=retry)
             with self._lock:
                 generation = self._generation.acquire() if self._generation else None
+            if generation is None and self.refused:
+                raise IndexUnavailable(
+                    f"the live index generation {self.refused['generation']} is damaged ({self.refused['reason']}) and no good one "
+                    f"is kept beside it; rebuild it with newsfacet-index --full"
+                )
             if generation is None:
                 raise IndexUnavailable(f"no index has been built in {self.index_dir} yet; run newsfacet-index")
             try:
@@ -426,5 +456,18 @@ class SearchService:
             }
 
     def health(self) -> dict:
+        """`ok`, or `degraded` with the generation refused and why, while an older one is served."""
         with self._use() as gen:
-            return {"status": "ok", "documents": int(gen.facets.live.sum()), "generation": gen.name}
+            found = {"status": "ok", "documents": int(gen.facets.live.sum()), "generation": gen.name}
+        if self.refused:
+            found |= {"status": "degraded", "refused": self.refused}
+        return found
+
+    def facts(self) -> dict:
+        """For the metrics: the generation served and its documents (none without an index), and how
+        the last build ended."""
+        try:
+            facts = self.health()
+        except IndexUnavailable:
+            facts = {"generation": None, "documents": 0}
+        return facts | {"last_build": store.read_last_build(self.index_dir)}
