@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from tqdm import tqdm
+
 from index import store
 from index.build import BuildError, BuildReport, build
 from index.language import LANGUAGES
@@ -19,28 +21,35 @@ LIST_LIMIT = 20
 
 
 class ProgressLine:
-    """Progress on stderr: one rewritten line on a terminal, a line every few seconds otherwise."""
+    """Build progress on stderr through tqdm: a bar with rate and time left on a terminal (shown once
+    a build has run `delay` seconds), otherwise tqdm's meter as a plain line every `every` seconds."""
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
+    FORMAT = "{desc}: {n_fmt}/{total_fmt} files ({percentage:.0f}%){postfix} [{elapsed}<{remaining}, {rate_fmt}]"
+
+    def __init__(self, stream=sys.stderr, delay: float = 2.0, every: float = 5.0) -> None:
+        self.stream, self.delay, self.every = stream, delay, every
         self.tty = stream.isatty()
+        self.bar: tqdm | None = None
         self.started = self.last = time.monotonic()
-        self.shown = False
 
     def __call__(self, done: int, total: int, documents: int) -> None:
+        if self.tty:
+            if self.bar is None:
+                self.bar = tqdm(total=total, desc="indexing", unit="file", file=self.stream, delay=self.delay, dynamic_ncols=True)
+            self.bar.set_postfix_str(f"{documents:,} documents", refresh=False)
+            self.bar.update(done - self.bar.n)
+            if done == total:
+                self.bar.close()
+            return
         now = time.monotonic()
         finished = done == total
-        if finished and not self.shown:
-            return  # a build too short to show progress needs no final line either
-        if not finished and now - self.last < (0.1 if self.tty else 5.0):
-            return
-        self.last, self.shown = now, True
-        percent = 100 * done // total if total else 100
-        line = f"indexing: {done}/{total} files ({percent}%), {documents} documents, {now - self.started:.1f} s"
-        if self.tty:
-            self.stream.write("\r" + line + ("\n" if finished else ""))
-        else:
-            self.stream.write(line + "\n")
+        if now - self.last < self.every and not (finished and self.last > self.started):
+            return  # a build too short for one line needs no final line either
+        self.last = now
+        meter = tqdm.format_meter(
+            done, total, now - self.started, prefix="indexing", unit="file", postfix=f"{documents:,} documents", bar_format=self.FORMAT,
+        )
+        self.stream.write(meter + "\n")
         self.stream.flush()
 
 

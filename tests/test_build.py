@@ -130,20 +130,30 @@ class FakeStream:
         pass
 
 
-def test_progress_line_on_a_terminal_and_in_a_log(monkeypatch):
-    clock = iter([0.0, 0.05, 0.2, 0.3, 10.0, 10.1, 20.0])
-    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
-    terminal = cli.ProgressLine(FakeStream(tty=True))
+def test_progress_on_a_terminal_is_a_bar_with_rate_and_time_left():
+    terminal = cli.ProgressLine(FakeStream(tty=True), delay=0)
     for done in (1, 2, 3, 4):
-        terminal(done, 4, done)
-    assert terminal.stream.written[0].startswith("\rindexing: 2/4 files (50%)")
-    assert terminal.stream.written[-1].endswith("\n") and "4/4 files (100%)" in terminal.stream.written[-1]
+        terminal(done, 4, 10 * done)
+    shown = "".join(terminal.stream.written)
+    assert "indexing" in shown and "4/4" in shown and "40 documents" in shown and "file/s" in shown
 
+
+def test_progress_in_a_log_is_a_plain_line_every_few_seconds_and_none_for_a_short_build(monkeypatch):
+    clock = iter([0.0, 6.0, 7.0, 12.5, 13.0])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    log = cli.ProgressLine(FakeStream(tty=False), every=5.0)
+    for done in (1, 2, 3, 4):
+        log(done, 4, 10 * done)
+    assert log.stream.written == [
+        "indexing: 1/4 files (25%), 10 documents [00:06<00:18,  6.00s/file]\n",
+        "indexing: 3/4 files (75%), 30 documents [00:12<00:04,  4.17s/file]\n",
+        "indexing: 4/4 files (100%), 40 documents [00:13<00:00,  3.25s/file]\n",
+    ]
     clock = iter([0.0, 1.0, 2.0])
-    log = cli.ProgressLine(FakeStream(tty=False))
-    log(1, 2, 1)
-    log(2, 2, 2)
-    assert log.stream.written == []  # a short build prints no progress into a log
+    short = cli.ProgressLine(FakeStream(tty=False))
+    short(1, 2, 1)
+    short(2, 2, 2)
+    assert short.stream.written == []  # a short build prints no progress into a log
 
 
 def test_an_actors_file_reaches_the_build_and_the_service(tmp_path):
