@@ -25,8 +25,8 @@ serve: index
 test: install browser
 	$(BIN)/python -m pytest
 
-browser:  # Debian's Chromium, for the search page's browser tests (tests/test_page.py)
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+browser:  # Debian's Chromium and nginx, for the browser tests (tests/test_page.py) and the proxy test (tests/test_proxy.py)
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; }
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import anyio
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.head import HeadAsGet
@@ -41,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Faceted search over Danish and German news about international politics.",
         lifespan=lifespan,
+        root_path=settings.root_path,  # behind a proxy's sub-path: /docs and the schema name it; the page's links are relative
     )
     app.state.settings = settings
     errors.install(app)
@@ -52,7 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # every layer below sees the GET it answers
     app.add_middleware(Observe)  # outermost: every answer timed, counted, logged and given its request id
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    assets = {path.name: path for path in STATIC.iterdir() if path.is_file() and path.name != "index.html"}
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def asset(name: str) -> FileResponse:
+        """The page's script and style sheet (a route, not a mount: a mount behind a proxy that takes
+        the sub-path off looks for its files under that sub-path)."""
+        if name not in assets:
+            raise HTTPException(404, f"no file {name!r}")
+        return FileResponse(assets[name])
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

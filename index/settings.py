@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     cache_dir: Path | None = Field(
         None, description="where word data derived from wordfreq is kept between runs (index.cache); unset: newsfacet in XDG_CACHE_HOME or ~/.cache"
     )
+    root_path: str = Field(
+        "", pattern=r"^(/[\w.~-]+)*$",
+        description="the sub-path a reverse proxy serves the product under (`/newsfacet`), with the prefix taken off the requests it passes on",
+    )
     host: str = Field("127.0.0.1", description="address the server listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the server listens on")
 

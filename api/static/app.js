@@ -36,7 +36,7 @@ function urlOf(state) {
   if (state.doc) p.set("doc", state.doc);
   if (state.doc && state.removed) p.set("removed", "1");
   const query = p.toString();
-  return query ? `/?${query}` : "/";
+  return query ? `./?${query}` : "./"; // relative: the page may be served under a sub-path
 }
 
 /** The state with `changes`: a new search (page 1, the results) unless they say otherwise. */
@@ -91,7 +91,7 @@ async function api(path) {
 function docPath(id) {
   const segments = id.split("/");
   if (segments.some((s) => s === "" || s === "." || s === "..")) throw Object.assign(new Error("no such article"), { status: 404 });
-  return "/documents/" + segments.map(encodeURIComponent).join("/");
+  return "documents/" + segments.map(encodeURIComponent).join("/");
 }
 
 // -- small DOM helpers --------------------------------------------------------------------------
@@ -132,7 +132,7 @@ async function renderResults(state) {
   $("results-view").hidden = false;
   document.title = state.q ? `${state.q} – newsfacet` : "newsfacet";
   $("status").textContent = "Searching…";
-  const data = await api(`/search?${searchParams(state)}`);
+  const data = await api(`search?${searchParams(state)}`);
   for (const facet of ["lang", "actor"]) data.facets[facet].forEach((f) => labels[facet].set(f.value, f.label));
   renderCheckboxes("lang", data.facets.lang, state);
   renderCheckboxes("actor", data.facets.actor, state);
@@ -347,7 +347,7 @@ function setUpAutocomplete() {
     const text = input.value.trim();
     if (!text) { close(); return; }
     try {
-      const response = await fetch(`/actors?${new URLSearchParams({ q: text, limit: "8" })}`);
+      const response = await fetch(`actors?${new URLSearchParams({ q: text, limit: "8" })}`);
       const found = response.ok ? (await response.json()).actors : null;
       if (!Array.isArray(found) || input.value.trim() !== text || document.activeElement !== input) return; // a later keystroke asks again
       options = found;
