@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from conftest import REPO
+
+from index.settings import settings_table
 from search import Settings
 
 
@@ -18,3 +21,11 @@ def test_environment_variables(monkeypatch):
     settings = Settings()
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.port == 9001 and settings.actors_file is None
+
+
+def test_the_readme_documents_every_setting_as_the_model_does():
+    """The README's settings table is the one the model makes: a setting added, renamed or
+    described anew without the README following fails here (`python -m index.settings` prints it)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert settings_table() in readme
+    assert len(Settings.model_fields) == settings_table().count("| `NEWSFACET_")
