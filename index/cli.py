@@ -170,6 +170,7 @@ def _verify(index_dir: Path) -> int:
     return EXIT_FAILED if damaged else 0
 
 
+def _locked(exc: store.BuildLocked) -> int:
     print(f"newsfacet-index: {exc}; try again when it has finished", file=sys.stderr)
     return store.EXIT_LOCKED
 

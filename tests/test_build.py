@@ -174,3 +174,12 @@ def test_an_actors_file_reaches_the_build_and_the_service(tmp_path):
     }
     assert service.search(SearchRequest(actor=["wagner-philharmonie"]))["total"] == 1
     service.close()
+
+
+def test_the_command_refuses_to_build_or_roll_back_while_another_build_holds_the_index(tmp_path, capsys):
+    corpus, index_dir = small_corpus(tmp_path / "c"), tmp_path / "i"
+    build(corpus, index_dir)
+    with store.build_lock(index_dir):  # as a build in another process holds it
+        assert main(["--corpus", str(corpus), "--index", str(index_dir), "--quiet"]) == store.EXIT_LOCKED
+        assert main(["--index", str(index_dir), "--rollback"]) == store.EXIT_LOCKED
+    assert capsys.readouterr().err.count("try again when it has finished") == 2
