@@ -167,8 +167,8 @@ class SearchService:
         name = store.current_name(self.index_dir)
         if name is None or (self._generation is not None and self._generation.name == name):
             return
-        if self.refused and self.refused["generation"] == name and self._generation is not None:
-            return  # found damaged before: not read again on every request
+        if self.refused and self.refused["generation"] == name:
+            return  # found damaged before: not read again on every request, until a build replaces it
         if not self._loading.acquire(blocking=force or self._generation is None):
             return  # another thread is opening it; serve the current one meanwhile
         try:
