@@ -11,12 +11,13 @@ from pathlib import Path
 
 import uvicorn
 
+from api.security import SHARED_LIMITS, SharedRateLimiter
 from search import Settings
 
 
 def main() -> None:
     settings = Settings()
-    _metrics_folder()
+    _shared_folder()
     # the client behind a proxy is read by the app, from NEWSFACET_TRUSTED_PROXIES only; the app
     # writes the access log itself, one JSON line a request (api/observe.py)
     uvicorn.run(
@@ -34,17 +35,21 @@ def log_config() -> dict:
     return config
 
 
-def _metrics_folder() -> None:
-    """prometheus-client's multiprocess mode: a folder the workers share, empty at the start (one of
-    our own, removed at exit, unless PROMETHEUS_MULTIPROC_DIR names one)."""
+def _shared_folder() -> None:
+    """What the worker processes share, in a folder of our own removed at exit: the rate limit's
+    table, and prometheus-client's multiprocess files (in PROMETHEUS_MULTIPROC_DIR when that names
+    a folder, emptied at the start)."""
+    folder = Path(tempfile.mkdtemp(prefix="newsfacet-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    SharedRateLimiter.create(folder / "rate_limit.bin")
+    os.environ[SHARED_LIMITS] = str(folder / "rate_limit.bin")
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if given:
         for stale in Path(given).glob("*.db"):
             stale.unlink()
-        return
-    folder = tempfile.mkdtemp(prefix="newsfacet-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    else:
+        (folder / "metrics").mkdir()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder / "metrics")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import hmac
 import ipaddress
 import math
+import mmap
+import os
 import re
+import struct
 import threading
 import time
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -56,14 +62,66 @@ class RateLimiter:
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.pop(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1
-            if allowed:
-                tokens -= 1
+            tokens, wait = self._take(tokens, last, now)
             self._buckets[client] = (tokens, now)  # most recent last: the longest idle go first when full
             if len(self._buckets) > self.clients:
                 del self._buckets[next(iter(self._buckets))]
-        return 0.0 if allowed else (1 - tokens) / self.rate
+        return wait
+
+    def _take(self, tokens: float, last: float, now: float) -> tuple[float, float]:
+        """A bucket refilled since `last` and one token taken if there is one: (tokens left, the
+        seconds to wait, 0 when one was taken)."""
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            return tokens - 1, 0.0
+        return tokens, (1 - tokens) / self.rate
+
+
+class SharedRateLimiter(RateLimiter):
+    """The buckets of every worker process of one server in one memory-mapped file, changed under an
+    flock: a client's budget is the same whichever worker answers it. A slot a client (a hash of its
+    address), found among `PROBES` places; a full neighbourhood gives up its longest idle slot."""
+
+    RECORD = struct.Struct("<Qdd")  # client hash, tokens, last time (CLOCK_MONOTONIC: one clock for all processes)
+    SLOTS = 1 << 16
+    PROBES = 16
+
+    @classmethod
+    def create(cls, path: Path) -> None:
+        """The empty table, made once by the server before its workers start."""
+        with path.open("wb") as fh:
+            fh.truncate(cls.SLOTS * cls.RECORD.size)
+
+    def __init__(self, per_minute: int, path: Path) -> None:
+        super().__init__(per_minute)
+        self._file = path.open("r+b")
+        self._table = mmap.mmap(self._file.fileno(), self.SLOTS * self.RECORD.size)
+
+    def wait(self, client: str) -> float:
+        key = int.from_bytes(hashlib.blake2b(client.encode(), digest_size=8).digest(), "little") or 1
+        now = time.monotonic()
+        with self._lock:  # the threads of this process; the flock, the other processes
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+            try:
+                offset = self._slot(key)
+                found, tokens, last = self.RECORD.unpack_from(self._table, offset)
+                tokens, wait = self._take(tokens, last, now) if found == key else self._take(self.capacity, now, now)
+                self.RECORD.pack_into(self._table, offset, key, tokens, now)
+            finally:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        return wait
+
+    def _slot(self, key: int) -> int:
+        """The offset of the client's record, or of an empty or the longest idle one near it."""
+        oldest, oldest_time = 0, float("inf")
+        for probe in range(self.PROBES):
+            offset = ((key + probe) % self.SLOTS) * self.RECORD.size
+            found, _, last = self.RECORD.unpack_from(self._table, offset)
+            if found in (key, 0):
+                return offset
+            if last < oldest_time:
+                oldest, oldest_time = offset, last
+        return oldest
 
 
 class ClientAddress:
@@ -111,9 +169,16 @@ def _host(address: str) -> str:
     return address
 
 
+SHARED_LIMITS = "NEWSFACET_SHARED_LIMITS"  # the table newsfacet-serve makes for its workers (SharedRateLimiter)
+
+
 def install(app, settings) -> None:
-    """Rate limiting by client (429 in the error shape, with Retry-After) and the security headers."""
-    limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+    """Rate limiting by client (429 in the error shape, with Retry-After) and the security headers.
+    Under newsfacet-serve the limit's counts are shared by its workers; else (one process) kept here."""
+    limiter = None
+    if settings.rate_limit:
+        shared = os.environ.get(SHARED_LIMITS)
+        limiter = SharedRateLimiter(settings.rate_limit, Path(shared)) if shared else RateLimiter(settings.rate_limit)
     app.add_middleware(Guard, limiter=limiter, clients=ClientAddress(settings.trusted_proxies))
 
 

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="port `newsfacet-serve` listens on")
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, le=64, json_schema_extra={"shown_default": "the number of CPUs"},
-        description="server processes (uvicorn workers), each with the index open. Reindex jobs are kept in the index folder (`jobs/`), so every worker sees them; each worker counts the rate limit on its own, so a client may make up to this many times `NEWSFACET_RATE_LIMIT`",
+        description="server processes (uvicorn workers), each with the index open. Reindex jobs are kept in the index folder (`jobs/`) and the rate limit's counts in a table the workers share, so every worker sees both",
     )
     threads: int = Field(
         1, ge=1, le=64,

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from test_api import assert_error
 
 from api.app import create_app
-from api.security import SECURITY_HEADERS
+from api.security import SECURITY_HEADERS, SharedRateLimiter
 from index.build import build
 from search import Settings
 
@@ -131,3 +131,14 @@ def test_every_answer_carries_the_security_headers(fixture_index):
         for response in (client.get("/search", params={"q": "Iran"}), client.get("/no/such/route"), client.get("/documents/x")):
             for key, value in SECURITY_HEADERS.items():
                 assert response.headers[key] == value, (response.url, key)
+
+
+def test_two_limiters_on_one_table_share_each_clients_budget(tmp_path):
+    """What two worker processes do: each maps the server's table, and a client's requests count
+    once whichever answers; another client has a budget of its own."""
+    table = tmp_path / "limits.bin"
+    SharedRateLimiter.create(table)
+    first, second = SharedRateLimiter(4, table), SharedRateLimiter(4, table)
+    taken = [limiter.wait("198.51.100.7") == 0 for limiter in (first, second, first, second, first)]
+    assert taken == [True, True, True, True, False]
+    assert second.wait("198.51.100.7") > 0 and first.wait("203.0.113.9") == 0

@@ -244,3 +244,16 @@ def test_default_settings_answer_eight_busy_clients_on_one_address_with_no_refus
     for t in threads:
         t.join()
     assert Counter(itertools.chain(*statuses)) == Counter({200: 4000})
+
+
+def test_the_rate_limit_counts_a_client_once_whichever_worker_answers(fixture_index):
+    """Two worker processes, a limit of 10 a minute: 30 requests, each on a new connection so that
+    both workers answer some, get 10 answers and 20 refusals (each worker counting alone would let
+    up to 20 through)."""
+    server = Server(fixture_index, NEWSFACET_WORKERS="2", NEWSFACET_RATE_LIMIT="10", NEWSFACET_TRUSTED_PROXIES="127.0.0.1")
+    reader = {"X-Forwarded-For": "198.51.100.77"}  # a reader of its own, whose budget the server's start-up check did not touch
+    try:
+        statuses = Counter(httpx.get(f"{server.url}/search", params={"q": "Iran"}, headers=reader).status_code for _ in range(30))
+        assert statuses == Counter({200: 10, 429: 20})
+    finally:
+        server.stop()
