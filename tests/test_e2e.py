@@ -11,7 +11,7 @@ from collections import Counter
 
 import httpx
 import pytest
-from conftest import REPO, SAMPLE_CORPUS, Server
+from conftest import FIXTURE_CORPUS, REPO, SAMPLE_CORPUS, Server
 from facet_oracle import expected_facets, facet_counts
 
 from index import cli
@@ -255,5 +255,28 @@ def test_the_rate_limit_counts_a_client_once_whichever_worker_answers(fixture_in
     try:
         statuses = Counter(httpx.get(f"{server.url}/search", params={"q": "Iran"}, headers=reader).status_code for _ in range(30))
         assert statuses == Counter({200: 10, 429: 20})
+    finally:
+        server.stop()
+
+
+def test_a_reindex_started_through_one_worker_is_refused_by_every_worker_while_it_runs(tmp_path):
+    index_dir = tmp_path / "index"
+    build(FIXTURE_CORPUS, index_dir)
+    token = "e2e-admin-token"
+    server = Server(index_dir, NEWSFACET_WORKERS="2", NEWSFACET_ADMIN_TOKEN=token, NEWSFACET_CORPUS_DIR=str(FIXTURE_CORPUS))
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        started = httpx.post(f"{server.url}/admin/reindex", headers=auth, json={"full": True})
+        assert started.status_code == 202
+        job = started.json()["job"]
+        # new connections, so that both workers answer: each sees the job and refuses another
+        again = [httpx.post(f"{server.url}/admin/reindex", headers=auth) for _ in range(8)]
+        assert {r.status_code for r in again} == {409} and all(job in r.json()["error"]["message"] for r in again)
+        deadline = time.monotonic() + 120
+        while (status := httpx.get(f"{server.url}/admin/reindex/{job}", headers=auth).json()["status"]) == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert status == "succeeded"
+        assert {httpx.get(f"{server.url}/admin/reindex/{job}", headers=auth).json()["status"] for _ in range(6)} == {"succeeded"}
     finally:
         server.stop()
