@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -115,7 +116,7 @@ def test_the_page_works_in_chromium_under_the_sub_path(proxied):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            with watched(browser, type("Proxy", (), {"url": base})()) as page:
+            with watched(browser, SimpleNamespace(url=base)) as page:  # watched() wants a server's url
                 page.goto(PREFIX + "/?q=Iran")
                 wait_for_results(page)
                 assert page.locator("#hits h2").count() > 0
