@@ -2,6 +2,7 @@
 the sample corpus and serves it (real processes, a real request), outside the checkout."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -22,8 +23,10 @@ def run(*command, cwd, **kwargs):
 
 
 def test_a_wheel_without_extras_indexes_and_serves_the_sample_corpus(tmp_path):
-    wheels, venv, index_dir = tmp_path / "wheels", tmp_path / "venv", tmp_path / "index"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, REPO, cwd=tmp_path)
+    source, wheels, venv, index_dir = tmp_path / "source", tmp_path / "wheels", tmp_path / "venv", tmp_path / "index"
+    # a copy of the checkout: building in place leaves a build/ folder whose stale files a later wheel would take
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "var", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, source, cwd=tmp_path)
     (wheel,) = wheels.glob("newsfacet-*.whl")
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     run(venv / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check", wheel, cwd=tmp_path, timeout=900)
