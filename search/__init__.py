@@ -4,7 +4,8 @@ from index.settings import Settings
 from search.errors import Conflict, IndexUnavailable, InvalidParameter, InvalidQuery, NotFound, SearchError
 from search.jobs import ReindexJobs
 from search.query import MAX_QUERY_CHARS
-from search.service import MAX_FACET_SIZE, MAX_SIZE, SearchRequest, SearchService
+from search.requests import MAX_FACET_SIZE, MAX_SIZE, SearchRequest
+from search.service import SearchService
 
 __all__ = [
     "Conflict", "IndexUnavailable", "InvalidParameter", "InvalidQuery", "MAX_FACET_SIZE", "MAX_QUERY_CHARS", "MAX_SIZE", "NotFound",

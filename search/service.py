@@ -1,4 +1,6 @@
-"""SearchService: search(), document(), actors(), stats(), health() — the API's only way in.
+"""SearchService: search(), document(), actors(), stats(), health() — the API's only way in. A
+request is checked by search.requests, the answers are shaped by search.shaping; what is here finds
+them in the Whoosh index.
 
 The service serves the index folder's live generation and checks the CURRENT pointer before each
 request (at most every RELOAD_SECONDS): after a rebuild it switches to the new generation without a
@@ -7,72 +9,35 @@ restart, and requests already running finish on the old one.
 
 from __future__ import annotations
 
-import heapq
 import logging
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import store
 from index.actors import Gazetteer, load_gazetteer
-from index.dates import PartialDate
-from index.language import LANGUAGES, normalise_code
+from index.language import LANGUAGES
 from index.schema import text_field
 from search.collapse import Duplicates
-from search.errors import IndexUnavailable, InvalidParameter, NotFound
-from search.facets import INTERVALS, UNDATED, DateRange
+from search.errors import IndexUnavailable, NotFound
+from search.facets import DateRange
 from search.generation import Generation
-from search.query import MAX_QUERY_CHARS, compile_query, related_query
+from search.query import compile_query, related_query
+from search.requests import MAX_SIZE, SearchRequest, check_range, validate
 from search.scoring import evaluate
-from search.snippets import snippet
+from search.shaping import Shaper
 from search.suggest import suggest
 
 log = logging.getLogger(__name__)
 
 RELOAD_SECONDS = 0.5
-SORTS = ("relevance", "newest", "oldest")
-MAX_SIZE = 100
-MAX_FACET_SIZE = 100
-MAX_RESULT_WINDOW = 10_000  # page * size: deeper pages are refused, as search engines do
 SUGGEST_BELOW = 1  # offer a corrected query when fewer hits than this
 RELATED_WORDS = 12  # the document's most telling words (Whoosh's Bo1 model) a related query uses
 RELATED_ACTORS = 3  # and the actors it mentions most
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    lang: list[str] = field(default_factory=list)
-    actor: list[str] = field(default_factory=list)
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str | None = None
-    page: int = 1
-    size: int = 10
-    facet_size: int = 10
-    interval: str = "month"
-    collapse: bool = True
-
-
-def _date(value: str | None, name: str) -> PartialDate | None:
-    if value is None or value == "":
-        return None
-    try:
-        return PartialDate.parse(value)
-    except ValueError as exc:
-        raise InvalidParameter(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD ({exc})", name) from None
-
-
-def _range(low: int, high: int, value: int, name: str) -> None:
-    if value < low:
-        raise InvalidParameter(f"{name} must be at least {low}", name)
-    if value > high:
-        raise InvalidParameter(f"{name} must be at most {high}", name)
 
 
 class _Selection:
@@ -146,7 +111,7 @@ class SearchService:
     def __init__(self, index_dir: Path, actors_file: str | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.gazetteer: Gazetteer = load_gazetteer(actors_file)
-        self._labels = {a.id: a.label for a in self.gazetteer.actors.values()}
+        self.shape = Shaper(self.gazetteer)
         self._generation: Generation | None = None
         self.refused: dict | None = None  # the live generation when it was found damaged: its name and why
         self._checked = 0.0
@@ -243,38 +208,10 @@ class SearchService:
         if generation:
             generation.retire()
 
-    # -- validation -------------------------------------------------------------------------
-    def _validate(self, req: SearchRequest) -> tuple[DateRange, str]:
-        if len(req.q) > MAX_QUERY_CHARS:
-            raise InvalidParameter(f"q must be at most {MAX_QUERY_CHARS} characters", "q")
-        codes = []
-        for code in req.lang:
-            known = code if code in LANGUAGES else normalise_code(code)  # nb -> no, de-AT -> de
-            if known is None:
-                raise InvalidParameter(f"unknown language {code!r}; known: {', '.join(LANGUAGES)}", "lang")
-            codes.append(known)
-        req.lang = list(dict.fromkeys(codes))
-        req.actor = list(dict.fromkeys(req.actor))
-        for actor in req.actor:
-            if actor not in self.gazetteer.actors:
-                raise InvalidParameter(f"unknown actor {actor!r}; GET /actors lists them", "actor")
-        window = DateRange(_date(req.date_from, "from"), _date(req.date_to, "to"))
-        if window.start and window.end and window.start.first_day() > window.end.last_day():
-            raise InvalidParameter("from must not be after to", "from")
-        if req.sort is not None and req.sort not in SORTS:
-            raise InvalidParameter(f"sort must be one of {', '.join(SORTS)}", "sort")
-        if req.interval not in INTERVALS:
-            raise InvalidParameter(f"interval must be one of {', '.join(INTERVALS)}", "interval")
-        _range(1, MAX_SIZE, req.size, "size")
-        _range(1, MAX_FACET_SIZE, req.facet_size, "facet_size")
-        _range(1, MAX_RESULT_WINDOW // req.size, req.page, "page")
-        sort = req.sort or ("relevance" if req.q.strip() else "newest")
-        return window, sort
-
     # -- search -----------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        window, sort = self._validate(req)
+        window, sort = validate(req, self.gazetteer)
         key = repr(req)  # after validation: every field of the request, languages normalised
         with self._use() as gen:
             result = gen.results.get(key)
@@ -296,7 +233,7 @@ class SearchService:
             page = [(int(docs[k]), float(scores[k]), int(copies[k])) for k in page]
         else:
             page = [(int(d), None, int(n)) for d, n in zip(docs[start : start + req.size], copies[start : start + req.size])]
-        hits = [self._hit(searcher.stored_fields(d), score, compiled.highlight, n) for d, score, n in page]
+        hits = [self.shape.hit(searcher.stored_fields(d), score, compiled.highlight, n) for d, score, n in page]
         result = {
             "query": {
                 "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
@@ -306,9 +243,9 @@ class SearchService:
             "collapsed": int(len(found.matching) - len(docs)),
             "hits": hits,
             "facets": {
-                "lang": self._lang_facet(found.lang_counts(), req.lang),
-                "actor": self._actor_facet(found.actor_counts(), req.actor, req.facet_size),
-                "date": self._date_facet(found.date_counts(req.interval), window),
+                "lang": self.shape.lang_facet(found.lang_counts(), req.lang),
+                "actor": self.shape.actor_facet(found.actor_counts(), req.actor, req.facet_size),
+                "date": self.shape.date_facet(found.date_counts(req.interval), window),
             },
             "suggestion": None,
         }
@@ -322,82 +259,18 @@ class SearchService:
                 result["suggestion"] = {"q": better[0], "total": better[1]}
         return result
 
-    def _actor_ref(self, actor_id: str) -> dict:
-        return {"id": actor_id, "label": self._labels.get(actor_id, actor_id)}
-
-    def _hit(self, stored: dict, score: float | None, highlight, duplicates: int = 0) -> dict:
-        return {
-            "id": stored["id"],
-            "title": stored.get("title"),
-            "lang": stored["lang"],
-            "date": stored.get("date"),
-            "actors": [self._actor_ref(a) for a, _ in stored["actor_mentions"]],
-            "snippet": snippet(stored["text"], stored["lang"], highlight, self.gazetteer),
-            "score": round(score, 4) if score is not None else None,
-            "url": stored.get("url"),
-            "source": stored.get("source"),
-            "duplicates": duplicates,
-        }
-
-    @staticmethod
-    def _lang_facet(counts: dict[str, int], selected: list[str]) -> list[dict]:
-        codes = sorted(set(counts) | set(selected), key=lambda c: (-counts.get(c, 0), c))
-        return [
-            {"value": c, "label": LANGUAGES[c].label, "count": counts.get(c, 0), "selected": c in selected}
-            for c in codes
-        ]
-
-    def _actor_facet(self, counts: dict[str, int], selected: list[str], size: int) -> list[dict]:
-        def label(a: str) -> str:
-            return self._labels.get(a, a)
-
-        top = heapq.nsmallest(size + len(selected), counts, key=lambda a: (-counts[a], label(a)))
-        chosen = [a for a in selected] + [a for a in top if a not in selected][: max(0, size - len(selected))]
-        return [{"value": a, "label": label(a), "count": counts.get(a, 0), "selected": a in selected} for a in chosen]
-
-    @staticmethod
-    def _date_facet(counts: dict[str, int], window: DateRange) -> list[dict]:
-        lo, hi = window.bounds()
-
-        def selected(value: str) -> bool:
-            if not window.active or value == UNDATED:
-                return False
-            period = DateRange(PartialDate.parse(value), PartialDate.parse(value))
-            start, end = period.bounds()
-            return lo <= start and end <= hi
-
-        values = sorted(v for v in counts if v != UNDATED) + ([UNDATED] if UNDATED in counts else [])
-        return [{"value": v, "label": v, "count": counts[v], "selected": selected(v)} for v in values]
-
     # -- other routes -----------------------------------------------------------------------
     def document(self, doc_id: str, include_removed: bool = False) -> dict:
         with self._use() as gen:
             searcher = gen.searcher()
             docnum = self._docnum(gen, doc_id)
             stored = searcher.stored_fields(docnum)
-            copies = sorted((self._ref(searcher.stored_fields(int(d))) for d in gen.duplicates.copies(docnum)), key=lambda c: c["id"])
-        doc = {
-            "id": stored["id"],
-            "title": stored.get("title"),
-            "lang": stored["lang"],
-            "date": stored.get("date"),
-            "actors": [self._actor_ref(a) | {"mentions": n} for a, n in stored["actor_mentions"]],
-            "text": stored["text"],
-            "url": stored.get("url"),
-            "source": stored.get("source"),
-            "duplicates": copies,
-        }
-        if include_removed:
-            doc["removed"] = [{"text": t, "reason": r} for t, r in stored["removed"]]
-        return doc
-
-    @staticmethod
-    def _ref(stored: dict) -> dict:
-        return {k: stored.get(k) for k in ("id", "title", "lang", "date", "url", "source")}
+            copies = sorted((self.shape.ref(searcher.stored_fields(int(d))) for d in gen.duplicates.copies(docnum)), key=lambda c: c["id"])
+        return self.shape.document(stored, copies, include_removed)
 
     def related(self, doc_id: str, size: int = 10) -> list[dict]:
         """The `size` articles most like `doc_id` (see related_query), its near-duplicates left out."""
-        _range(1, MAX_SIZE, size, "size")
+        check_range(1, MAX_SIZE, size, "size")
         with self._use() as gen:
             searcher = gen.searcher()
             docnum = self._docnum(gen, doc_id)
@@ -413,7 +286,7 @@ class SearchService:
             docs, scores = docs[keep], scores[keep]
             best = _best(gen.facets, docs, scores, size)
             return [
-                self._hit(searcher.stored_fields(int(docs[k])), float(scores[k]), compiled.highlight) for k in best
+                self.shape.hit(searcher.stored_fields(int(docs[k])), float(scores[k]), compiled.highlight) for k in best
             ]
 
     @staticmethod
@@ -424,7 +297,7 @@ class SearchService:
         return docnum
 
     def actors(self, q: str = "", limit: int = 10) -> list[dict]:
-        _range(1, MAX_SIZE, limit, "limit")
+        check_range(1, MAX_SIZE, limit, "limit")
         with self._use() as gen:
             live = gen.facets.live
             docs = gen.facets.actor_docs
@@ -452,7 +325,7 @@ class SearchService:
                 "files": report["files"],
                 "skipped": report["skipped"],
                 "removed": report["removed"],
-                "top_actors": [self._actor_ref(a) | {"count": n} for a, n in list(report["actors"].items())[:20]],
+                "top_actors": [self.shape.actor_ref(a) | {"count": n} for a, n in list(report["actors"].items())[:20]],
             }
 
     def health(self) -> dict:
