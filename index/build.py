@@ -246,7 +246,8 @@ def _recorded(index_dir: Path):
         outcome |= {"outcome": "failed", "error": f"{type(exc).__name__}: {exc}"[:500]}
         raise
     finally:
-        store.write_last_build(index_dir, outcome | {"finished_at": time.time(), "seconds": round(time.time() - started, 3)})
+        finished = time.time()
+        store.write_last_build(index_dir, outcome | {"finished_at": finished, "seconds": round(finished - started, 3)})
 
 
 @contextmanager
