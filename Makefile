@@ -7,7 +7,7 @@ INDEX_DIR ?= var/index
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser index serve test test-fast bench clean
+.PHONY: install browser opensearch opensearch-stop index serve test test-fast bench clean
 
 install: $(VENV)/.installed
 
@@ -22,8 +22,14 @@ index: install
 serve: index
 	NEWSFACET_INDEX_DIR=$(INDEX_DIR) $(BIN)/newsfacet-serve
 
-test: install browser
+test: install browser opensearch
 	$(BIN)/python -m pytest
+
+opensearch:  # a local three-node OpenSearch 2.19 cluster on 127.0.0.1:9200-9202 (jars from Maven Central; OpenJDK 17 and Maven needed); it runs until `make opensearch-stop`
+	python3 scripts/opensearch_cluster.py start
+
+opensearch-stop:
+	python3 scripts/opensearch_cluster.py stop
 
 browser:  # Debian's Chromium and nginx, for the browser tests (tests/test_page.py) and the proxy test (tests/test_proxy.py)
 	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx; }

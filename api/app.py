@@ -17,6 +17,7 @@ from api.head import HeadAsGet
 from api.observe import Observe
 from api.routes import actors, admin, documents, health, metrics, search, stats
 from search import ReindexJobs, SearchService, Settings
+from search.backends import open_backend
 
 STATIC = Path(__file__).parent / "static"
 
@@ -26,8 +27,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = SearchService(settings.index_dir, settings.actors_file)
-        service.refresh(force=True)
+        service = SearchService(open_backend(settings), settings.actors_file)
+        service.start()
         # FastAPI runs the (CPU-bound) routes in anyio's thread pool; see Settings.threads.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.service = service

@@ -29,6 +29,7 @@ from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
+from index.opensearch.target import OpenSearchTarget, TargetError, concrete_index
 from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
 from index.schema import (
     ACTOR_TERMS_FIELD,
@@ -185,6 +186,7 @@ def build(
     cleaner_model: str | None = None,
     progress: Progress | None = None,
     full: bool = False,
+    target: OpenSearchTarget | None = None,
 ) -> BuildReport:
     """Build a new generation from `corpus` and make it live.
 
@@ -194,13 +196,28 @@ def build(
     makes the build full. The live generation is never touched: a failed or killed build leaves it
     serving, and the next build removes what it left. Raises BuildError when the corpus cannot be
     read or nothing could be indexed, store.BuildLocked when a build is running.
+
+    With an OpenSearch `target`, the documents go to a new index on the cluster and the index folder
+    keeps the rest (manifest, duplicate groups, report); the alias moves only when every document
+    is on the cluster, and a cluster that cannot be reached fails the build before anything is done.
     """
     if not corpus.is_dir():
         raise BuildError(f"corpus folder {corpus} does not exist or is not a folder")
+    try:
+        if target is not None:
+            target.check()
+        return _build(corpus, index_dir, actors_file, rules_dir, cleaner_model, progress, full, target)
+    except TargetError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build(corpus, index_dir, actors_file, rules_dir, cleaner_model, progress, full, target) -> BuildReport:
     gazetteer = load_gazetteer(actors_file)
     rules = load_rules(*([rules_dir] if rules_dir else []))
     model = model_for(cleaner_model)
     pipeline = manifest.fingerprint(actors_file, rules_dir, cleaner_model)
+    if target is not None:  # an incremental build carries over the live generation of the same backend only
+        pipeline += f" opensearch {target.alias}"
     with store.build_lock(index_dir), _recorded(index_dir) as outcome:
         try:
             store.prune(index_dir, KEEP_GENERATIONS)  # what a killed build left
@@ -210,23 +227,32 @@ def build(
                 previous = None if full or not live_dir else manifest.load(live_dir)
             if previous is not None and previous.fingerprint != pipeline:
                 previous = None
+            if previous is not None and target is not None and target.live() != concrete_index(target.alias, live):
+                previous = None  # the alias was moved by someone else: start over
             generation = store.new_generation(index_dir)
             report = BuildReport(generation=generation.name, corpus=str(corpus), started=time.time())
             report.mode = "full" if previous is None else "incremental"
+            run = _Build(corpus, generation, report, gazetteer, rules, model, previous, pipeline, target)
             try:
-                _Build(corpus, generation, report, gazetteer, rules, model, previous, pipeline).run(live_dir, progress)
+                run.run(live_dir, progress)
+                report.seconds = time.time() - report.started
+                if report.documents == 0:
+                    reasons = Counter(s.reason for s in report.skipped)
+                    detail = ", ".join(f"{n} {r}" for r, n in reasons.most_common()) or "no corpus files"
+                    raise BuildError(f"nothing could be indexed from {corpus} ({detail})")
+                store.finish(generation, report.to_dict())
+                if target is not None:
+                    before = store.read_duplicates(live_dir) if previous is not None else []
+                    target.publish(generation.name, run.writer, report.to_dict(), run.ids(), run.groups, before)
             except BaseException:
                 store.discard(generation)
+                if target is not None:
+                    target.discard(generation.name)
                 raise
-            report.seconds = time.time() - report.started
-            if report.documents == 0:
-                store.discard(generation)
-                reasons = Counter(s.reason for s in report.skipped)
-                detail = ", ".join(f"{n} {r}" for r, n in reasons.most_common()) or "no corpus files"
-                raise BuildError(f"nothing could be indexed from {corpus} ({detail})")
-            store.finish(generation, report.to_dict())
             store.switch(index_dir, generation.name)
             store.prune(index_dir, KEEP_GENERATIONS)
+            if target is not None:
+                target.prune({p.name for p in store.generations_dir(index_dir).iterdir() if p.is_dir()})
             outcome["generation"] = generation.name
         finally:
             gc.unfreeze()  # what _gc_paused froze: a build in a long-running process leaves nothing frozen
@@ -270,11 +296,14 @@ class _Build:
     """One build: plan what to read from the corpus listing and the previous manifest, count the
     repeated lines over every article, write the generation, and keep its manifest."""
 
-    def __init__(self, corpus, generation, report, gazetteer, rules, model, previous, pipeline) -> None:
+    def __init__(self, corpus, generation, report, gazetteer, rules, model, previous, pipeline, target=None) -> None:
         self.corpus, self.generation, self.report = corpus, generation, report
         self.gazetteer, self.rules, self.model, self.previous, self.fingerprint = gazetteer, rules, model, previous, pipeline
+        self.target = target
         self.files: dict[str, manifest.FileRecord] = {}  # the new manifest, in corpus order
         self.todo: dict[str, Path] = {}  # files to read, clean and index
+        self.writer = None
+        self.groups: list[list[str]] = []  # near-duplicate groups of document ids
 
     def run(self, live: Path | None, progress: Progress | None) -> None:
         with _gc_paused():
@@ -287,9 +316,9 @@ class _Build:
             kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
             manifest.save(self.generation, kept)
             ids = [doc.id for record in self.files.values() for doc in record.docs]
-            found = duplicates.groups(ids, manifest.signatures(kept))
-            store.write_duplicates(self.generation, found)
-            self.report.near_duplicates = sum(len(g) for g in found)
+            self.groups = duplicates.groups(ids, manifest.signatures(kept))
+            store.write_duplicates(self.generation, self.groups)
+            self.report.near_duplicates = sum(len(g) for g in self.groups)
             self._summarise()
 
     def _write(self, live: Path | None, repeated: RepeatedLines, progress: Progress | None) -> None:
@@ -299,15 +328,30 @@ class _Build:
             compounds.load()
             letters.load()
         try:
-            writer = self._writer(live)
+            if self.target is not None:
+                writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
+                add = writer.add
+            else:
+                writer = self._writer(live)
+                add = lambda doc: writer.add_document(**index_fields(doc))  # noqa: E731
+            self.writer = writer
             try:
-                self._index(writer, repeated, progress)
+                self._index(add, repeated, progress)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
         finally:
             _forking_workers = False
+
+    def _stale(self) -> list[str]:
+        """The live generation's documents from files that changed or are gone."""
+        old = self.previous.files if self.previous else {}
+        return [doc.id for rel, record in old.items() if rel in self.todo or rel not in self.files for doc in record.docs]
+
+    def ids(self) -> set[str]:
+        """Every document of the new generation."""
+        return {doc.id for record in self.files.values() for doc in record.docs}
 
     def _plan(self) -> None:
         """Every corpus file; a record for each, carried over when unchanged, else to be read."""
@@ -370,13 +414,11 @@ class _Build:
         ix = open_dir(str(self.generation))
         writer = ix.writer(procs=PROCESSES, multisegment=True, **options) if self._parallel() else ix.writer(**options)
         with writer.searcher() as searcher:  # Whoosh opens a searcher per deletion unless given one
-            for rel, record in self.previous.files.items():
-                if rel in self.todo or rel not in self.files:
-                    for doc in record.docs:
-                        writer.delete_by_term(ID_FIELD, doc.id, searcher=searcher)
+            for doc_id in self._stale():
+                writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
         return writer
 
-    def _index(self, writer, repeated: RepeatedLines, progress: Progress | None) -> None:
+    def _index(self, add: Callable[[CleanDocument], None], repeated: RepeatedLines, progress: Progress | None) -> None:
         """Clean and understand the files to read (in worker processes when there are many), and
         add their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
@@ -393,7 +435,7 @@ class _Build:
             for done, (rel, outcomes) in enumerate(zip(self.todo, results), 1):
                 record = self.files[rel] = replace(self.files[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
                 for outcome in outcomes:
-                    _add(outcome, writer, record, seen_ids)
+                    _add(outcome, add, record, seen_ids)
                 if progress:
                     progress(done, len(self.todo), len(seen_ids))
         finally:
@@ -457,7 +499,7 @@ def _understand_in_worker(path: Path) -> list[_Outcome | Skipped]:
     return _worker.file(path)
 
 
-def _add(outcome: _Outcome | Skipped, writer, record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
+def _add(outcome: _Outcome | Skipped, add: Callable[[CleanDocument], None], record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
     if isinstance(outcome, Skipped):
         record.skipped.append((outcome.source, outcome.reason, outcome.detail))
         return
@@ -470,7 +512,7 @@ def _add(outcome: _Outcome | Skipped, writer, record: manifest.FileRecord, seen_
         record.skipped.append((doc.source, doc.reason, doc.detail))
         return
     seen_ids[doc.id] = doc.source_path
-    writer.add_document(**index_fields(doc))
+    add(doc)
     record.docs.append(
         manifest.DocSummary(
             id=doc.id,

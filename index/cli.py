@@ -14,6 +14,7 @@ from tqdm import tqdm
 from index import store
 from index.build import BuildError, BuildReport, build
 from index.language import LANGUAGES
+from index.opensearch.target import OpenSearchTarget, TargetError
 from index.settings import Settings
 
 EXIT_FAILED = 1  # nothing indexed, unreadable corpus, or a fault
@@ -102,6 +103,10 @@ def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace
         "--cleaner-model", default=settings.cleaner_model,
         help="a line classifier of your own, from scripts/train_cleaner.py, or `rules` for the rules alone (NEWSFACET_CLEANER_MODEL)",
     )
+    parser.add_argument(
+        "--backend", choices=["whoosh", "opensearch"], default=settings.backend,
+        help=f"where the documents go (default: {settings.backend}, NEWSFACET_BACKEND); opensearch: the cluster NEWSFACET_OPENSEARCH_URL names, under the alias NEWSFACET_OPENSEARCH_INDEX",
+    )
     parser.add_argument("--full", action="store_true", help="read every file again, not only new and changed ones")
     parser.add_argument("--rollback", action="store_true", help="make the previous generation live again, and build nothing")
     parser.add_argument(
@@ -118,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, settings)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     progress = None if args.quiet else ProgressLine()
+    target = OpenSearchTarget(settings) if args.backend == "opensearch" else None
     if args.rollback:
-        return _rollback(args.index)
+        return _rollback(args.index, target)
     if args.verify:
         return _verify(args.index)
     try:
         report = build(
             args.corpus, args.index, actors_file=args.actors_file, rules_dir=args.rules_dir, cleaner_model=args.cleaner_model,
-            progress=progress, full=args.full,
+            progress=progress, full=args.full, target=target,
         )
     except store.BuildLocked as exc:
         return _locked(exc)
@@ -139,16 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _rollback(index_dir: Path) -> int:
+def _rollback(index_dir: Path, target: OpenSearchTarget | None) -> int:
     try:
         with store.build_lock(index_dir):
+            live = store.current_name(index_dir)
             name = store.rollback(index_dir)
+            if target is not None:
+                try:
+                    target.rollback(name)
+                except TargetError:
+                    store.undo_rollback(index_dir, live)
+                    raise
     except store.BuildLocked as exc:
         return _locked(exc)
-    except ValueError as exc:
+    except (ValueError, TargetError) as exc:
         print(f"newsfacet-index: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"Rolled back {index_dir} to generation {name}; a running server answers from it within a second")
+    where = f"the alias {target.alias} on the cluster" if target is not None else index_dir
+    print(f"Rolled back {where} to generation {name}; a running server answers from it within a second")
     return 0
 
 

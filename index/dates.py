@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import lxml.html
 
 MIN_YEAR = 1990
+INTERVALS = ("year", "month", "day")  # the periods dates are counted in
+_EPOCH = dt.date(1970, 1, 1)
 
 # Month names and common abbreviations in Danish, German and English (lower case, no dot).
 MONTHS = {
@@ -199,3 +201,8 @@ def _json_ld_dates(text: str) -> list[object]:
         elif isinstance(item, list):
             stack += item
     return found
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01: how facets and the OpenSearch index compare dates."""
+    return (day - _EPOCH).days

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,7 +16,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWSFACET_", extra="ignore")
 
-    index_dir: Path = Field(Path("var/index"), description="index folder (generations and `CURRENT`)")
+    backend: Literal["whoosh", "opensearch"] = Field(
+        "whoosh", description="where the index lives: `whoosh`, embedded in the index folder, or `opensearch`, on the cluster `NEWSFACET_OPENSEARCH_URL` names"
+    )
+    index_dir: Path = Field(
+        Path("var/index"),
+        description="index folder: generations and `CURRENT` (with `opensearch`, only what a build keeps for the next incremental one: its manifest and report)",
+    )
     corpus_dir: Path = Field(Path("data/sample"), description="corpus the rebuild reads by default")
     actors_file: str | None = Field(
         None, description="your own actors TOML, same format as `index/data/actors.toml`; an actor with an existing id replaces it"
@@ -28,6 +34,23 @@ class Settings(BaseSettings):
     cleaner_model: str | None = Field(
         None,
         description="the cleaner's line classifier: a file written by `scripts/train_cleaner.py`, or `rules` to clean by the rules alone; unset, the shipped `index/models/cleaner.json.gz`",
+    )
+    opensearch_url: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:9200"], json_schema_extra={"shown_default": "`http://127.0.0.1:9200`"},
+        description="comma-separated URLs of the cluster's nodes; the client spreads requests over them and retries another when one fails",
+    )
+    opensearch_index: str = Field(
+        "newsfacet", pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="the alias searches go to; each build writes a concrete index `<alias>-<generation>` and then moves the alias to it",
+    )
+    opensearch_user: str | None = Field(None, description="user name for HTTP basic authentication")
+    opensearch_password: SecretStr | None = Field(None, description="password for HTTP basic authentication")
+    opensearch_api_key: SecretStr | None = Field(None, description="API key (`id:key`, or its base64 form), instead of a user and password")
+    opensearch_ca_file: Path | None = Field(None, description="CA certificate file (PEM) to verify the cluster's TLS certificate with")
+    opensearch_verify_certs: bool = Field(True, description="verify the cluster's TLS certificate; turn it off only for a test cluster")
+    opensearch_shards: int = Field(3, ge=1, le=1024, description="primary shards of each new index")
+    opensearch_replicas: int = Field(
+        1, ge=0, le=16, description="replicas of each shard; `0` on a one-node cluster, which could never place a replica and would stay yellow"
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated origins allowed to call the API from a browser"
@@ -62,7 +85,7 @@ class Settings(BaseSettings):
         description="word lists and letter statistics derived from wordfreq, kept between runs (9 MB; deriving them again costs a process about 3 s); a folder that cannot be written only costs the time",
     )
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "opensearch_url", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
@@ -79,7 +102,20 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
-    @field_validator("actors_file", "admin_token", "cache_dir", "rules_dir", "cleaner_model", mode="before")
+    @field_validator("opensearch_url")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("name at least one node")
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url!r} is not an http:// or https:// URL")
+        return value
+
+    @field_validator(
+        "actors_file", "admin_token", "cache_dir", "rules_dir", "cleaner_model", "opensearch_user", "opensearch_password",
+        "opensearch_api_key", "opensearch_ca_file", mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None

@@ -208,6 +208,12 @@ def rollback(index_dir: Path) -> str:
     return older[0].name
 
 
+def undo_rollback(index_dir: Path, live: str) -> None:
+    """Make `live` live again after a rollback that could not be completed elsewhere."""
+    (generations_dir(index_dir) / live / ROLLED_BACK).unlink(missing_ok=True)
+    switch(index_dir, live)
+
+
 def link_index(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Give `target` the Whoosh files of generation `source`, hard-linked where the file system
     allows (Whoosh never changes a file it has written; it writes new ones), else copied."""

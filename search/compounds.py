@@ -12,9 +12,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from index.compounds import Splitter
 from index.schema import compounding, words_field
+
+
+def lexicon(reader) -> Callable[[str], frozenset[str]]:
+    """A language's words from a Whoosh reader's words field."""
+
+    def words_of(lang: str) -> frozenset[str]:
+        field = words_field(lang)
+        if field not in reader.indexed_field_names():
+            return frozenset()
+        return frozenset(t.decode("utf-8") for t in reader.lexicon(field))
+
+    return words_of
 
 PART_BOOST = 0.5  # a compound's part, or a compound's words apart, against the word itself
 log = logging.getLogger(__name__)
@@ -23,23 +36,21 @@ log = logging.getLogger(__name__)
 class Compounds:
     """One generation's words per language, for splitting query words."""
 
-    def __init__(self, reader, langs: list[str]) -> None:
-        self._reader = reader
+    def __init__(self, words_of: Callable[[str], frozenset[str]], langs: list[str]) -> None:
+        self._words_of = words_of  # a language's words, as the index holds them
         self._langs = [lang for lang in langs if compounding(lang)]
         self._splitters: dict[str, tuple[frozenset[str], Splitter]] = {}
         self._lock = threading.Lock()
 
     def _load(self, lang: str) -> tuple[frozenset[str], Splitter]:
-        """The words of a language's documents and a splitter that knows them; the reader is used
-        under the lock only (readers are not for sharing)."""
+        """The words of a language's documents and a splitter that knows them, read once (under
+        the lock: a Whoosh reader is not for sharing)."""
         found = self._splitters.get(lang)
         if found is None:
             with self._lock:
                 found = self._splitters.get(lang)
                 if found is None:
-                    field = words_field(lang)
-                    has = field in self._reader.indexed_field_names()
-                    words = frozenset(t.decode("utf-8") for t in self._reader.lexicon(field)) if has else frozenset()
+                    words = self._words_of(lang)
                     found = self._splitters[lang] = (words, Splitter(lang, words))
         return found
 
@@ -49,8 +60,8 @@ class Compounds:
         try:
             for lang in self._langs:
                 self._load(lang)
-        except Exception:  # noqa: BLE001 - a closed reader; nothing is left to serve
-            log.debug("vocabulary not read: the generation was closed", exc_info=True)
+        except Exception:  # noqa: BLE001 - a closed reader or an unreachable cluster: read when first needed
+            log.debug("vocabulary not read now", exc_info=True)
 
     def split(self, lang: str, word: str) -> list[str]:
         """The words of a query word of `lang` that is a compound no document has; [] otherwise."""

@@ -7,22 +7,14 @@ document numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from index.dates import PartialDate
+from index.dates import INTERVALS, PartialDate, day_number
 from index.schema import ACTORS_FIELD, DATE_FIELD, LANG_FIELD
 
-INTERVALS = ("year", "month", "day")
 UNDATED = "undated"
-_EPOCH = dt.date(1970, 1, 1)
-
-
-def day_number(day: dt.date) -> int:
-    return (day - _EPOCH).days
-
 
 @dataclass
 class DateRange:

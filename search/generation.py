@@ -14,7 +14,7 @@ from whoosh.index import open_dir
 
 from index import store
 from search.collapse import Duplicates
-from search.compounds import Compounds
+from search.compounds import Compounds, lexicon
 from search.facets import FacetArrays
 from search.lru import LruCache
 from search.scoring import ScoringCache
@@ -40,7 +40,7 @@ class Generation:
         self._searchers.append(own)
         self.facets = FacetArrays(own.reader())
         self.duplicates = Duplicates(own, store.read_duplicates(path), self.facets.size)
-        self.compounds = Compounds(own.reader(), self.facets.langs)
+        self.compounds = Compounds(lexicon(own.reader()), self.facets.langs)
         threading.Thread(target=self.compounds.warm, name=f"vocabulary {self.name}", daemon=True).start()
 
     def searcher(self):

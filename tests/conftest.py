@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,8 @@ from index.actors import load_gazetteer
 from index.clean.rules import load_rules
 from index.build import build, measure_corpus, prepare
 from index.documents import CleanDocument
+from index.opensearch.target import OpenSearchTarget
+from index.settings import Settings
 from index.sources import read_corpus
 
 # CI runs the property-based tests on a fixed seed: a red build is always the code's, and reproducible.
@@ -117,6 +120,61 @@ def sample_server(tmp_path_factory) -> Server:
     srv = Server(index_dir)
     yield srv
     srv.stop()
+
+
+OPENSEARCH_URL = os.environ.get(
+    "NEWSFACET_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200,http://127.0.0.1:9201,http://127.0.0.1:9202"
+)
+ADMIN_TOKEN = "contract-admin-token"
+
+
+def opensearch_settings(alias: str) -> dict[str, str]:
+    """The environment of a server on the test cluster (`make opensearch`) under `alias`. Without a
+    cluster the test is skipped, or fails in CI, which starts one (.ci/run)."""
+    first = OPENSEARCH_URL.split(",")[0]
+    try:
+        httpx.get(f"{first}/_cluster/health", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        message = f"no OpenSearch cluster at {first} ({exc}); `make opensearch` starts one"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {"NEWSFACET_BACKEND": "opensearch", "NEWSFACET_OPENSEARCH_URL": OPENSEARCH_URL, "NEWSFACET_OPENSEARCH_INDEX": alias}
+
+
+def build_for(backend_env: dict[str, str], corpus: Path, index_dir: Path, **options):
+    """`build` into the backend `backend_env` names (the Whoosh index folder when it names none)."""
+    target = None
+    if backend_env.get("NEWSFACET_BACKEND") == "opensearch":
+        settings = Settings(**{k.removeprefix("NEWSFACET_").lower(): v for k, v in backend_env.items()})
+        target = OpenSearchTarget(settings)
+    return build(corpus, index_dir, target=target, **options)
+
+
+def drop_alias(alias: str) -> None:
+    """Delete every index a test made on the cluster under `alias`."""
+    first = OPENSEARCH_URL.split(",")[0]
+    httpx.delete(f"{first}/{alias}-*", params={"expand_wildcards": "all"}, timeout=30)
+
+
+@pytest.fixture(scope="session", params=["whoosh", "opensearch"])
+def backend_server(request, tmp_path_factory) -> Server:
+    """The service on the bundled sample corpus on each backend: the contract suite runs on both."""
+    root = tmp_path_factory.mktemp(f"contract-{request.param}")
+    alias = f"contract-{uuid.uuid4().hex[:8]}"
+    env = opensearch_settings(alias) if request.param == "opensearch" else {}
+    build_for(env, SAMPLE_CORPUS, root / "index")
+    srv = Server(root / "index", NEWSFACET_CORPUS_DIR=str(SAMPLE_CORPUS), NEWSFACET_ADMIN_TOKEN=ADMIN_TOKEN, **env)
+    srv.backend = request.param
+    yield srv
+    srv.stop()
+    if env:
+        drop_alias(alias)
+
+
+@pytest.fixture(scope="session")
+def sample_docs() -> dict[str, CleanDocument]:
+    return clean_documents(SAMPLE_CORPUS)
 
 
 @pytest.fixture(scope="session")

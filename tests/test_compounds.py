@@ -69,8 +69,8 @@ def test_a_quoted_word_finds_only_itself(service):
 
 
 def test_the_query_side_knows_the_generations_words(service):
-    service.refresh(force=True)
-    compounds = service._generation.compounds
+    service.backend.refresh(force=True)
+    compounds = service.backend._generation.compounds
     assert compounds.split("de", "Sicherheitsgarantien") == ["sicherheit", "garantien"]
     assert compounds.split("de", "Verteidigungspartnerschaft") == []  # an article has it: no need
     assert compounds.split("da", "xqzdroner") == []  # `xqz` is no word, and too short for one

@@ -74,11 +74,11 @@ def test_a_running_service_keeps_serving_when_the_next_generation_is_damaged(two
     assert service.health() == {"status": "ok", "documents": 3, "generation": live}
     newer = build(corpus_of(tmp_path / "c3", SECOND + ["Iran testet eine neue Rakete, berichten staatliche Medien."]), index_dir, full=True)
     largest_file(store.generations_dir(index_dir) / newer.generation).unlink()
-    service.refresh(force=True)
+    service.backend.refresh(force=True)
     health = service.health()
     assert health["generation"] == live and health["status"] == "degraded" and health["refused"]["generation"] == newer.generation
     healed = build(corpus_of(tmp_path / "c4", FIRST), index_dir, full=True)  # a good build ends it
-    service.refresh(force=True)
+    service.backend.refresh(force=True)
     assert service.health() == {"status": "ok", "documents": 2, "generation": healed.generation}
 
 

@@ -20,8 +20,8 @@ from index.build import build
 pytestmark = pytest.mark.slow
 
 
-def test_sample_corpus_answers_iran_with_hits_and_all_facets(sample_server):
-    body = sample_server.client.get("/search", params={"q": "Iran"}).json()
+def test_sample_corpus_answers_iran_with_hits_and_all_facets(backend_server):
+    body = backend_server.client.get("/search", params={"q": "Iran"}).json()
     assert body["total"] >= 5 and body["hits"]
     for facet in ("lang", "actor", "date"):
         assert body["facets"][facet], facet
@@ -29,8 +29,8 @@ def test_sample_corpus_answers_iran_with_hits_and_all_facets(sample_server):
     assert "iran" in {v["value"] for v in body["facets"]["actor"]}
 
 
-def test_danish_query_finds_german_articles_about_russia(sample_server):
-    body = sample_server.client.get("/search", params={"q": "Rusland", "lang": "de", "size": 50}).json()
+def test_danish_query_finds_german_articles_about_russia(backend_server):
+    body = backend_server.client.get("/search", params={"q": "Rusland", "lang": "de", "size": 50}).json()
     assert body["total"] >= 5
     assert all(h["lang"] == "de" for h in body["hits"])
     assert all("russia" in {a["id"] for a in h["actors"]} for h in body["hits"])
@@ -174,9 +174,9 @@ def test_no_request_fails_while_rebuilds_switch_generations(tmp_path):
     assert min(windows) >= 1000 and failures == [], (windows, failures[:3])
 
 
-def test_a_word_finds_the_compounds_it_is_part_of_after_the_word_itself(sample_server):
+def test_a_word_finds_the_compounds_it_is_part_of_after_the_word_itself(backend_server):
     def hits(q: str) -> list[dict]:
-        return sample_server.client.get("/search", params={"q": q, "size": 50, "collapse": "false"}).json()["hits"]
+        return backend_server.client.get("/search", params={"q": q, "size": 50, "collapse": "false"}).json()["hits"]
 
     droner = hits("droner")
     ids = [h["id"] for h in droner]
@@ -189,35 +189,35 @@ def test_a_word_finds_the_compounds_it_is_part_of_after_the_word_itself(sample_s
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("Pezeshkain", "Pezeshkian"), ("Nordkorae", "Nordkorea")])
-def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(sample_server, typed, meant):
-    body = sample_server.client.get("/search", params={"q": typed}).json()
+def test_a_misspelt_query_gets_a_suggestion_with_its_hit_count(backend_server, typed, meant):
+    body = backend_server.client.get("/search", params={"q": typed}).json()
     assert body["total"] == 0 and body["suggestion"]["q"] == meant
-    corrected = sample_server.client.get("/search", params={"q": meant}).json()
+    corrected = backend_server.client.get("/search", params={"q": meant}).json()
     assert body["suggestion"]["total"] == corrected["total"] > 0
 
 
-def test_copies_of_a_story_collapse_and_the_document_lists_them(sample_server):
+def test_copies_of_a_story_collapse_and_the_document_lists_them(backend_server):
     group = {
         "de/elbkurier/2024-10-18-nordkorea-soldaten-russland", "de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten",
         "ch/basler-rundschau/pjoengjang-spezialkraefte-russland",
     }
-    collapsed = sample_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50}).json()
+    collapsed = backend_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50}).json()
     shown = [h for h in collapsed["hits"] if h["id"] in group]
     assert len(shown) == 1 and shown[0]["duplicates"] == 2 and collapsed["collapsed"] >= 2
-    every = sample_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50, "collapse": "false"}).json()
+    every = backend_server.client.get("/search", params={"q": "nordkoreanische Soldaten Russland", "size": 50, "collapse": "false"}).json()
     assert group <= {h["id"] for h in every["hits"]} and every["collapsed"] == 0
-    doc = sample_server.client.get(f"/documents/{shown[0]['id']}").json()
+    doc = backend_server.client.get(f"/documents/{shown[0]['id']}").json()
     assert {d["id"] for d in doc["duplicates"]} == group - {shown[0]["id"]}
 
 
-def test_related_articles_are_like_it_in_any_language_and_never_its_copies(sample_server):
+def test_related_articles_are_like_it_in_any_language_and_never_its_copies(backend_server):
     doc_id = "de/elbkurier/2024-10-18-nordkorea-soldaten-russland"
-    related = sample_server.client.get(f"/documents/{doc_id}/related").json()["related"]
+    related = backend_server.client.get(f"/documents/{doc_id}/related").json()["related"]
     ids = {h["id"] for h in related}
     assert related and doc_id not in ids
     assert not ids & {"de/ostseeblick/2024-10-18-seoul-nordkoreanische-soldaten", "ch/basler-rundschau/pjoengjang-spezialkraefte-russland"}
     assert "dk/fjordbyens-avis/nordkoreanske-soldater-kursk" in ids  # the story as a Danish paper told it
-    assert sample_server.client.get("/documents/no/such/doc/related").status_code == 404
+    assert backend_server.client.get("/documents/no/such/doc/related").status_code == 404
 
 
 def distinct_queries(n: int) -> list[str]:

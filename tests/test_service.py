@@ -164,7 +164,7 @@ def test_service_switches_to_a_new_generation_without_restart(tmp_path, fixture_
     assert service.search(SearchRequest(q="Rusland"))["total"] == 1  # an answer now cached for that generation
     (corpus / "a" / "two.txt").write_text("Iran leverer droner til Rusland, siger amerikanske kilder.", encoding="utf-8")
     build(corpus, index_dir)
-    service.refresh(force=True)
+    service.backend.refresh(force=True)
     second = service.health()
     assert second["documents"] == 2 and second["generation"] != first["generation"]
     assert service.search(SearchRequest(q="Rusland"))["total"] == 2  # never an answer of the old generation
