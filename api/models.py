@@ -152,11 +152,19 @@ class RefusedGeneration(BaseModel):
     reason: str
 
 
+class ClusterState(BaseModel):
+    status: str = Field(description="the OpenSearch cluster's health: `yellow` or `red`")
+    reason: str
+
+
 class HealthResponse(BaseModel):
-    status: str = Field(description="`ok`, or `degraded` while an older generation is served because the live one is damaged")
+    status: str = Field(
+        description="`ok`; or `degraded` while an older generation is served because the live one is damaged (Whoosh), or while the cluster is not green (OpenSearch)"
+    )
     documents: int
     generation: str = Field(description="the generation served")
     refused: RefusedGeneration | None = Field(None, description="the live generation refused as damaged, and why")
+    cluster: ClusterState | None = Field(None, description="why the OpenSearch cluster is not green")
 
 
 class ErrorBody(BaseModel):

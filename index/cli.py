@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     args = parse_args(argv, settings)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("opensearch").setLevel(logging.ERROR)  # each failed request and retry: the build's own message says what failed
     progress = None if args.quiet else ProgressLine()
     target = OpenSearchTarget(settings) if args.backend == "opensearch" else None
     if args.rollback:

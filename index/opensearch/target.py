@@ -50,8 +50,8 @@ class OpenSearchTarget:
 
     def _fail(self, doing: str, exc: Exception) -> TargetError:
         if isinstance(exc, ClusterUnreachable):
-            return TargetError(f"could not reach the OpenSearch cluster at {self.where} while {doing}: {exc}")
-        return TargetError(f"OpenSearch refused {doing}: {exc}")
+            return TargetError(f"could not reach the OpenSearch cluster at {self.where} while {doing}: {exc}; the alias stays where it was")
+        return TargetError(f"OpenSearch refused {doing}: {exc}; the alias stays where it was")
 
     def check(self) -> None:
         """Fail before anything is done when the cluster cannot be reached or the alias is taken."""

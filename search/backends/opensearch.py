@@ -100,7 +100,16 @@ class OpenSearchView:
         self.vocabulary = _Vocabulary(self)
 
     def call(self, method: str, **kwargs) -> dict:
-        return self.backend.call(method, index=self.index, **kwargs)
+        """A call on this view's index. Should a later build have deleted it meanwhile (this server
+        looked at the alias before the build moved it twice), the alias is looked at again, once."""
+        try:
+            return self.backend.call(method, index=self.index, **kwargs)
+        except NotFoundError as exc:
+            if exc.error != "index_not_found_exception":
+                raise
+            self.state = self.backend.current(force=True)
+            self.index = self.state.index
+            return self.backend.call(method, index=self.index, **kwargs)
 
     def find(self, query, req: SearchRequest, window: DateRange, sort: str) -> Found:
         filters = Filters(req, window)
@@ -311,10 +320,10 @@ class OpenSearchBackend:
             raise IndexUnavailable(f"could not reach the OpenSearch cluster at {self.where}: {getattr(exc, 'info', None) or exc}") from None
         return sorted(found)[-1]
 
-    def _current(self) -> _IndexState:
+    def current(self, force: bool = False) -> _IndexState:
         now = time.monotonic()
         state = self._state
-        if state is None or now - self._checked >= RELOAD_SECONDS:
+        if state is None or force or now - self._checked >= RELOAD_SECONDS:
             index = self._live_index()
             self._checked = now
             if state is None or state.index != index:
@@ -326,18 +335,18 @@ class OpenSearchBackend:
 
     def start(self) -> None:
         try:
-            self._current()
+            self.current()
         except IndexUnavailable as exc:
             log.warning("%s", exc)
 
     @contextmanager
     def view(self) -> Iterator[OpenSearchView]:
-        state = self._current()
+        state = self.current()
         yield OpenSearchView(self, state.index, state)
 
     def health(self) -> dict:
         """`ok` while the cluster is green; `degraded`, with why, while it is yellow or red."""
-        state = self._current()
+        state = self.current()
         cluster = self.call("cluster.health")
         documents = self.call("count", index=state.index)["count"]
         found = {"status": "ok", "documents": documents, "generation": state.generation}
