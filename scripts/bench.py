@@ -5,6 +5,10 @@ plain-Whoosh baseline (one stemmed field, facets through `groupedby`). Prints on
 
     python scripts/bench.py                       # 10,000 and 100,000 documents
     python scripts/bench.py --docs 10000 --queries 500 --work /tmp/bench
+    python scripts/bench.py --docs 100000 --backend whoosh opensearch   # both, on the same corpus
+
+`--backend opensearch` builds into the cluster NEWSFACET_OPENSEARCH_URL names (by default the local
+one `make opensearch` starts), under the alias `bench-<size>`, and serves from it.
 
 The corpus is generated here, word by word, from wordfreq's Danish and German frequency lists and
 the gazetteer's actor names; nothing is copied from real articles.
@@ -38,12 +42,18 @@ from whoosh.sorting import FieldFacet
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from opensearchpy import helpers  # noqa: E402
+
 from index import cli, store  # noqa: E402
 from index.actors import load_gazetteer  # noqa: E402
 from index.analysis import stem_terms  # noqa: E402
 from index.dates import PartialDate  # noqa: E402
+from index.opensearch.client import connect  # noqa: E402
+from index.opensearch.mapping import STORED  # noqa: E402
 from index.schema import text_field  # noqa: E402
+from index.settings import Settings  # noqa: E402
 from search import SearchRequest, SearchService  # noqa: E402
+from search.backends import open_backend  # noqa: E402
 
 LANGS = ("da", "de")
 SITES_PER_LANG = 20
@@ -185,10 +195,11 @@ class Run:
     report: dict
 
 
-def run_build(corpus: Path, index_dir: Path, full: bool) -> Run:
+def run_build(corpus: Path, engine: Engine, full: bool) -> Run:
     """newsfacet-index in its own process: wall time, peak resident memory, the build report."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cli.command(corpus, index_dir, full=full), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = cli.command(corpus, engine.index_dir, full=full)
+    proc = subprocess.Popen(command, cwd=REPO, env=os.environ | engine.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
     if proc.returncode:
@@ -207,22 +218,81 @@ def folder_mib(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
+class Engine:
+    """Where one size's index lives: the Whoosh index folder, or an alias of an OpenSearch cluster."""
+
+    def __init__(self, backend: str, index_dir: Path, size: int) -> None:
+        self.backend, self.index_dir = backend, index_dir
+        self.env = {"NEWSFACET_INDEX_DIR": str(index_dir), "NEWSFACET_BACKEND": backend}
+        if backend == "opensearch":
+            self.env |= {"NEWSFACET_OPENSEARCH_INDEX": f"bench-{size}"}
+        self.settings = Settings(**{k.removeprefix("NEWSFACET_").lower(): v for k, v in self.env.items()})
+
+    def service(self) -> SearchService:
+        return SearchService(open_backend(self.settings))
+
+    def index_mib(self) -> float:
+        """The live index's size: its folder, or its primary shards on the cluster (one copy, as the folder is)."""
+        if self.backend == "whoosh":
+            return folder_mib(live_dir(self.index_dir))
+        client = connect(self.settings)
+        stats = client.indices.stats(index=self.settings.opensearch_index, metric="store")
+        return stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20
+
+    def doc_share(self) -> tuple[callable, callable]:
+        """A function of (language, term) giving the share of documents whose text has the term,
+        and one that closes what it opened."""
+        if self.backend == "whoosh":
+            searcher = open_dir(str(live_dir(self.index_dir))).searcher()
+            reader, total = searcher.reader(), searcher.reader().doc_count()
+            return (lambda lang, term: reader.doc_frequency(text_field(lang), term) / total), searcher.close
+        client, alias = connect(self.settings), self.settings.opensearch_index
+        total = client.count(index=alias)["count"]
+        share = lambda lang, term: client.count(index=alias, body={"query": {"term": {text_field(lang): term}}})["count"] / total  # noqa: E731
+        return share, client.close
+
+    def facts(self) -> dict[str, dict]:
+        """Language, actors and date of each document as our build found them: the baseline's facet
+        values, so both answer with the same facets."""
+        facts = {}
+        if self.backend == "whoosh":
+            with open_dir(str(live_dir(self.index_dir))).searcher() as searcher:
+                for _, stored in searcher.iter_docs():
+                    facts[stored["id"]] = {
+                        "lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]],
+                    }
+            return facts
+        client = connect(self.settings)
+        for hit in helpers.scan(client, index=self.settings.opensearch_index, _source=["id", "lang", "date", f"{STORED}.actor_mentions"]):
+            source = hit["_source"]
+            facts[source["id"]] = {"lang": source["lang"], "date": source.get("date"), "actors": [a for a, _ in source[STORED]["actor_mentions"]]}
+        return facts
+
+    def documents(self) -> int:
+        service = self.service()
+        try:
+            return service.stats()["documents"]
+        finally:
+            service.close()
+
+
 # -- the query mix --------------------------------------------------------------------------
 
 
-def query_mix(index_dir: Path, gen: CorpusGenerator, n: int, seed: int = 5) -> list[dict]:
+def query_mix(engine: Engine, gen: CorpusGenerator, n: int, seed: int = 5) -> list[dict]:
     """A fixed mix of `n` requests: selective words, broad words (in 30% or more of the documents),
     phrases, several words, actor/language/date filters, the empty query with facets, deep pages."""
     rng = np.random.default_rng(seed)
-    with open_dir(str(live_dir(index_dir))).searcher() as searcher:
-        reader = searcher.reader()
-        total = reader.doc_count()
+    share, close = engine.doc_share()
+    try:
 
         def doc_share(lang: str, word: str) -> float:
             terms = stem_terms(lang, word)
-            return reader.doc_frequency(text_field(lang), terms[0]) / total if len(terms) == 1 else 0.0
+            return share(lang, terms[0]) if len(terms) == 1 else 0.0
 
         broad = {lang: [w for w in gen.vocab[lang].words[:400] if doc_share(lang, w) >= 0.30] for lang in LANGS}
+    finally:
+        close()
     rare = {lang: list(gen.vocab[lang].words[3000:20000]) for lang in LANGS}
     mid = {lang: list(gen.vocab[lang].words[100:2000]) for lang in LANGS}
     actors = [a.id for a in gen.actors[:40]]
@@ -269,12 +339,12 @@ def percentiles(ms: list[float]) -> tuple[float, float, float]:
     return float(p[0]), float(p[1]), float(p[2])
 
 
-def time_in_process(index_dir: Path, mix: list[dict]) -> list[float]:
-    service = SearchService(index_dir)
+def time_in_process(engine: Engine, mix: list[dict]) -> list[float]:
+    service = engine.service()
     for item in mix[:20]:  # open the searcher and the facet arrays
         service.search(request_of(item))
     service.close()
-    service = SearchService(index_dir)  # a fresh service: an empty query cache, warm OS page cache
+    service = engine.service()  # a fresh service: an empty query cache, warm OS page cache
     service.search(SearchRequest(q=WARM_UP, size=1))  # opens the generation and reads its vocabulary
     times = []
     for item in mix:
@@ -290,11 +360,10 @@ def distinct(mix: list[dict]) -> list[dict]:
     return list({json.dumps(http_params(item), sort_keys=True): item for item in mix}.values())
 
 
-def time_http(index_dir: Path, mix: list[dict], workers: int, clients: int = 8) -> tuple[float, list[float], float]:
+def time_http(engine: Engine, mix: list[dict], workers: int, clients: int = 8) -> tuple[float, list[float], float]:
     """The mix over HTTP from `clients` threads to a server of `workers` processes: requests/second,
     latencies, the server's peak resident memory (MiB, its processes together)."""
-    env = os.environ | {"NEWSFACET_INDEX_DIR": str(index_dir), "NEWSFACET_PORT": "8765", "NEWSFACET_RATE_LIMIT": "0",
-                        "NEWSFACET_HOST": "127.0.0.1", "NEWSFACET_WORKERS": str(workers)}
+    env = os.environ | engine.env | {"NEWSFACET_PORT": "8765", "NEWSFACET_RATE_LIMIT": "0", "NEWSFACET_HOST": "127.0.0.1", "NEWSFACET_WORKERS": str(workers)}
     server = subprocess.Popen([sys.executable, "-m", "api"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = "http://127.0.0.1:8765"
     try:
@@ -386,18 +455,6 @@ def build_baseline(corpus: Path, index_dir: Path, docs: dict[str, dict]) -> floa
     return time.perf_counter() - started
 
 
-def baseline_facts(index_dir: Path) -> dict[str, dict]:
-    """Language, actors and date of each document as our build found them: the baseline's facet
-    values, so both answer with the same facets."""
-    facts = {}
-    with open_dir(str(live_dir(index_dir))).searcher() as searcher:
-        for _, stored in searcher.iter_docs():
-            facts[stored["id"]] = {
-                "lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]],
-            }
-    return facts
-
-
 def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
     ix = open_dir(str(index_dir))
     parser = QueryParser("text", ix.schema)
@@ -426,23 +483,25 @@ def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
 # -- the table ------------------------------------------------------------------------------
 
 
-def bench(size: int, work: Path, queries: int, keep: bool, queries_only: bool = False) -> dict:
-    """One size's row of the table. `queries_only`: time the queries again on the index and
-    baseline a kept run left (after a change to the search side only); the build rows stay empty."""
+def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries_only: bool = False) -> dict:
+    """One size's and backend's column of the table. `queries_only`: time the queries again on the
+    index and baseline a kept run left (after a change to the search side only); the build rows stay empty."""
     root = work / f"docs-{size}"
-    corpus, index_dir, baseline_dir = root / "corpus", root / "index", root / "baseline"
+    corpus, baseline_dir = root / "corpus", root / "baseline"
+    engine = Engine(backend, root / ("index" if backend == "whoosh" else f"index-{backend}"), size)
     gen = CorpusGenerator()
     if queries_only:
-        if not (store.current_name(index_dir) and baseline_dir.is_dir()):
+        if not (store.current_name(engine.index_dir) and baseline_dir.is_dir()):
             raise SystemExit(f"--queries-only needs the index and baseline a --keep run left in {root}")
-        row = {"docs": open_dir(str(live_dir(index_dir))).doc_count()}
+        row = {"docs": engine.documents()}
     else:
-        row = _build_rows(size, gen, corpus, index_dir, baseline_dir)
-    mix = query_mix(index_dir, gen, queries)
-    ours = time_in_process(index_dir, mix)
+        row = _build_rows(size, gen, corpus, engine, baseline_dir)
+    row["backend"] = backend
+    mix = query_mix(engine, gen, queries)
+    ours = time_in_process(engine, mix)
     unique = distinct(mix)
-    rps, http, server_peak = time_http(index_dir, unique, workers=2)
-    rps_one, _, _ = time_http(index_dir, unique, workers=1)
+    rps, http, server_peak = time_http(engine, unique, workers=2)
+    rps_one, _, _ = time_http(engine, unique, workers=1)
     base = time_baseline(baseline_dir, mix)
     row |= {
         "ours": percentiles(ours), "http_rps": rps, "http_rps_one": rps_one, "http_distinct": len(unique),
@@ -454,31 +513,35 @@ def bench(size: int, work: Path, queries: int, keep: bool, queries_only: bool = 
             for kind in dict.fromkeys(m["kind"] for m in mix)
         },
     }
-    if not keep:
-        shutil.rmtree(root)
     return row
 
 
-def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, index_dir: Path, baseline_dir: Path) -> dict:
-    """Generate the corpus (once), build it full, change 1% and build again, build the baseline."""
+def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path) -> dict:
+    """Generate the corpus (once), build it full, change 1% and build again (on a copy of the
+    corpus: every backend gets the same one), build the baseline (once)."""
     if not corpus.is_dir():
         started = time.perf_counter()
         gen.write(corpus, size)
         print(f"[{size}] generated the corpus in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    shutil.rmtree(index_dir, ignore_errors=True)
-    full = run_build(corpus, index_dir, full=True)
-    print(f"[{size}] full build {full.seconds:.0f} s", file=sys.stderr)
+    changed_corpus = corpus.with_name(f"corpus-{engine.backend}")
+    shutil.rmtree(changed_corpus, ignore_errors=True)
+    shutil.copytree(corpus, changed_corpus)
+    shutil.rmtree(engine.index_dir, ignore_errors=True)
+    full = run_build(changed_corpus, engine, full=True)
+    print(f"[{size} {engine.backend}] full build {full.seconds:.0f} s", file=sys.stderr)
     row = {
         "docs": full.report["documents"], "build_docs_s": full.report["documents"] / full.seconds,
-        "build_s": full.seconds, "index_mib": folder_mib(live_dir(index_dir)), "build_peak_mib": full.peak_mib,
+        "build_s": full.seconds, "index_mib": engine.index_mib(), "build_peak_mib": full.peak_mib,
     }
-    changed = change_files(corpus, 0.01)
-    incremental = run_build(corpus, index_dir, full=False)
+    changed = change_files(changed_corpus, 0.01)
+    incremental = run_build(changed_corpus, engine, full=False)
     row |= {"incremental_s": incremental.seconds, "incremental_files": changed}
-    print(f"[{size}] incremental rebuild {incremental.seconds:.1f} s ({changed} files)", file=sys.stderr)
-    shutil.rmtree(baseline_dir, ignore_errors=True)
-    row["baseline_build_docs_s"] = row["docs"] / build_baseline(corpus, baseline_dir, baseline_facts(index_dir))
-    print(f"[{size}] baseline built; timing queries", file=sys.stderr)
+    print(f"[{size} {engine.backend}] incremental rebuild {incremental.seconds:.1f} s ({changed} files)", file=sys.stderr)
+    if not baseline_dir.is_dir():
+        row["baseline_build_docs_s"] = row["docs"] / build_baseline(corpus, baseline_dir, engine.facts())
+    else:
+        row["baseline_build_docs_s"] = None
+    print(f"[{size} {engine.backend}] timing queries", file=sys.stderr)
     return row
 
 
@@ -491,7 +554,7 @@ def table(rows: list[dict], queries: int) -> str:
         return lambda r: "{:.1f} / {:.1f} / {:.1f}".format(*r[key])
 
     lines = [
-        "| | " + " | ".join(f"{r['docs']:,} documents" for r in rows) + " |",
+        "| | " + " | ".join(f"{r['docs']:,} documents, {r['backend']}" for r in rows) + " |",
         "|---|" + "---|" * len(rows),
         cells("full build: documents/s (seconds)", lambda r: f"{r['build_docs_s']:.0f} ({r['build_s']:.0f} s)", True),
         cells("index size on disk", lambda r: f"{r['index_mib']:.0f} MiB", True),
@@ -504,7 +567,7 @@ def table(rows: list[dict], queries: int) -> str:
         cells("server peak resident memory, 2 workers together", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
         cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
         cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
-        cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}", True),
+        cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}" if r["baseline_build_docs_s"] else "—", True),
     ]
     for kind in rows[0]["by_kind"]:
         lines.append(cells(f"p95 ms, {kind}: ours / plain", lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["by_kind"][k])))
@@ -516,10 +579,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes")
     parser.add_argument("--queries", type=int, default=540, help="queries in the mix (at least 500 for the report)")
     parser.add_argument("--work", type=Path, default=REPO / "var" / "bench", help="where corpora and indexes go")
+    parser.add_argument("--backend", nargs="+", choices=["whoosh", "opensearch"], default=["whoosh"], help="where to build and search, on the same corpus")
     parser.add_argument("--keep", action="store_true", help="keep each size's corpus and indexes")
     parser.add_argument("--queries-only", action="store_true", help="time the queries again on what a --keep run left")
     args = parser.parse_args(argv)
-    rows = [bench(size, args.work, args.queries, args.keep or args.queries_only, args.queries_only) for size in args.docs]
+    rows = []
+    for size in args.docs:
+        rows += [bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only) for backend in args.backend]
+        if not (args.keep or args.queries_only):
+            shutil.rmtree(args.work / f"docs-{size}")
     print(f"\nnewsfacet benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     print(table(rows, args.queries))
     return 0

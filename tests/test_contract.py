@@ -4,15 +4,17 @@ the two backends must answer alike.
 
 Where they may differ: BM25 scores (OpenSearch keeps statistics per shard and adds its own
 normalisation), so the order of hits and, when copies collapse, which copy of a story stands for
-it. Totals, facet counts, the set of hits, the set of stories and suggestions must be identical.
+it. Totals, facet counts, the set of hits, the set of stories and suggestions must be identical, and
+the top hit of every judged query whose two best scores lie more than NEAR_TIE apart on both.
 """
 
 from __future__ import annotations
 
 import time
+import tomllib
 
 import pytest
-from conftest import ADMIN_TOKEN, SAMPLE_CORPUS, Server, build_for, drop_alias, opensearch_settings
+from conftest import ADMIN_TOKEN, REPO, SAMPLE_CORPUS, Server, build_for, drop_alias, opensearch_settings
 from facet_oracle import expected_facets, facet_counts
 
 from index.analysis import stem_terms
@@ -40,6 +42,9 @@ def _assert_actors(facet: list[dict], expected: dict[str, int]) -> None:
     assert len(shown) == min(100, len(expected))
     assert all(expected.get(a) == n for a, n in shown.items()), {a: (n, expected.get(a)) for a, n in shown.items() if expected.get(a) != n}
     assert all(n <= min(shown.values()) for a, n in expected.items() if a not in shown)
+
+
+NEAR_TIE = 0.05  # two BM25 implementations (Whoosh's idf and length norms, Lucene's) rank scores this close either way
 
 
 def _oracle(docs, params: dict, matches=None):
@@ -179,3 +184,23 @@ def test_both_backends_find_the_same_documents_with_the_same_counts(both, q):
                 singles = lambda body: {h["id"] for h in body["hits"] if not h["duplicates"]}  # noqa: E731
                 assert singles(a) == singles(b), query
                 assert sorted(h["duplicates"] for h in a["hits"]) == sorted(h["duplicates"] for h in b["hits"]), query
+
+
+def test_both_backends_put_the_same_article_first_for_the_judged_queries(both):
+    whoosh, opensearch = both
+    judged = tomllib.loads((REPO / "tests" / "eval" / "relevance" / "queries.toml").read_text(encoding="utf-8"))["query"]
+    names = {"from": "from", "to": "to", "lang": "lang", "actor": "actor"}
+    compared, near_ties, different = [], [], []
+    for query in judged:
+        params = {"q": query["q"], "size": 2, "collapse": "false"} | {names[k]: query[k] for k in names if k in query}
+        a, b = (server.client.get("/search", params=params).json()["hits"] for server in (whoosh, opensearch))
+        if not a:
+            continue
+        if any(len(hits) > 1 and hits[1]["score"] >= hits[0]["score"] * (1 - NEAR_TIE) for hits in (a, b)):
+            near_ties.append(query["id"])
+            continue
+        compared.append(query["id"])
+        if a[0]["id"] != b[0]["id"]:
+            different.append((query["id"], a[0]["id"], b[0]["id"]))
+    print(f"\n{len(compared)} judged queries compared, {len(near_ties)} near-tied left out: {near_ties}")
+    assert len(compared) >= 2 / 3 * len(judged) and not different

@@ -141,16 +141,15 @@ class OpenSearchView:
             },
         }
         if req.collapse:
-            body["collapse"] = {"field": COLLAPSE_KEY, "inner_hits": {"name": "copies", "size": 0}}
+            body["collapse"] = {"field": COLLAPSE_KEY}
         answer = self.call("search", body=body, params=self._search_params(sort))
         aggs = answer["aggregations"]
         matching = aggs["matching"]
         total = matching["doc_count"]
         collapsed = matching["grouped"]["value"] - matching["groups"]["value"] if req.collapse else 0
         ranked = sort == "relevance" and query is not None
-        hits = [Hit(_stored(h), h["_score"] if ranked else None, self._copies_in_page(h)) for h in answer["hits"]["hits"]]
-        if not req.collapse:
-            self._count_copies(answer["hits"]["hits"], hits, filters, query)
+        hits = [Hit(_stored(h), h["_score"] if ranked else None) for h in answer["hits"]["hits"]]
+        self._count_copies(answer["hits"]["hits"], hits, filters, query)
         dates = _buckets(aggs["dates"]["values"])
         if aggs["dates"]["undated"]["doc_count"]:
             dates[UNDATED] = aggs["dates"]["undated"]["doc_count"]
@@ -161,13 +160,9 @@ class OpenSearchView:
         # BM25 statistics of the whole index rather than of each shard: scores closer to one index's
         return {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
 
-    @staticmethod
-    def _copies_in_page(hit: dict) -> int:
-        inner = hit.get("inner_hits", {}).get("copies")
-        return inner["hits"]["total"]["value"] - 1 if inner else 0
-
     def _count_copies(self, raw: list[dict], hits: list[Hit], filters: Filters, query) -> None:
-        """Uncollapsed hits: how many other documents of each one's group match."""
+        """How many other documents of each hit's group match: one count over the page's groups
+        (a collapse's inner hits would cost a search per hit)."""
         groups = sorted({h["_source"][DUPLICATE_GROUP] for h in raw if h["_source"].get(DUPLICATE_GROUP)})
         if not groups:
             return
