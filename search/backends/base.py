@@ -16,6 +16,10 @@ from search.lru import LruCache
 from search.query import Highlight
 from search.requests import SearchRequest
 
+RELOAD_SECONDS = 0.5  # how often a backend looks for a new live generation
+RELATED_WORDS = 12  # the document's most telling words (Whoosh's Bo1 model) a related query uses
+RELATED_ACTORS = 3  # and the actors it mentions most
+
 @dataclass
 class Hit:
     stored: dict  # id, lang, date and the stored fields: title, text, url, source, actor_mentions, removed

@@ -26,9 +26,8 @@ from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, FIRST_DAY, S
 from index.opensearch.target import builds_index
 from index.schema import ACTORS_FIELD, DATE_FIELD, ID_FIELD, LANG_FIELD, text_field, words_field
 from index.settings import Settings
-from search.backends.base import Found, Hit
+from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, Found, Hit
 from search.backends.opensearch_dsl import Filters, translate
-from search.backends.whoosh import RELATED_ACTORS, RELATED_WORDS
 from search.compounds import Compounds
 from search.errors import IndexUnavailable
 from search.facets import UNDATED, DateRange
@@ -39,7 +38,6 @@ from search.requests import SearchRequest
 
 log = logging.getLogger(__name__)
 
-RELOAD_SECONDS = 0.5
 SOURCE = [ID_FIELD, LANG_FIELD, DATE_FIELD, STORED, DUPLICATE_GROUP]
 ALL_VALUES = 10_000  # terms aggregations that must list every value: languages, actors, periods
 EXACT_GROUPS = 40_000  # near-duplicate groups among the matches counted exactly up to this many

@@ -19,7 +19,7 @@ import numpy as np
 
 from index import store
 from index.schema import text_field
-from search.backends.base import Found, Hit
+from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, Found, Hit
 from search.collapse import Duplicates
 from search.errors import IndexUnavailable
 from search.facets import DateRange
@@ -30,9 +30,6 @@ from search.scoring import evaluate
 
 log = logging.getLogger(__name__)
 
-RELOAD_SECONDS = 0.5
-RELATED_WORDS = 12  # the document's most telling words (Whoosh's Bo1 model) a related query uses
-RELATED_ACTORS = 3  # and the actors it mentions most
 
 
 class _Selection:
