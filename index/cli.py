@@ -54,15 +54,15 @@ class ProgressLine:
         self.stream.flush()
 
 
-def summary(report: BuildReport, index_dir: Path) -> str:
-    """The human-readable end-of-build summary."""
+def summary(report: BuildReport, where: str) -> str:
+    """The human-readable end-of-build summary; `where`: the index folder, or the alias and cluster."""
     langs = ", ".join(f"{LANGUAGES[c].label} {n}" for c, n in report.languages.most_common())
     changes = (
         f"{report.files_read} of {report.files} files read: {report.files_new} new, {report.files_changed} changed, "
         f"{report.files_recleaned} cleaned again for the corpus's repeated lines; {report.files_deleted} deleted"
     )
     lines = [
-        f"Indexed {report.documents} documents from {report.corpus} into {index_dir} "
+        f"Indexed {report.documents} documents from {report.corpus} into {where} "
         f"(generation {report.generation}) in {report.seconds:.1f} s",
         f"  {report.mode} build: {changes}",
         f"  languages: {langs}",
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report.to_dict() | {"index": str(args.index)}, ensure_ascii=False, indent=2))
     else:
-        print(summary(report, args.index))
+        print(summary(report, f"the alias {target.alias} on {target.where}" if target else str(args.index)))
     return 0
 
 

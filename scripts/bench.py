@@ -374,7 +374,7 @@ def time_http(engine: Engine, mix: list[dict], workers: int, clients: int = 8) -
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        with httpx.Client(base_url=base) as warm:
+        with httpx.Client(base_url=base, timeout=300) as warm:  # a new generation's vocabulary is read first
             warm.get("/search", params={"q": WARM_UP, "size": 1})
         work: queue.Queue = queue.Queue()
         for item in mix:
@@ -585,7 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = []
     for size in args.docs:
-        rows += [bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only) for backend in args.backend]
+        for backend in args.backend:
+            rows.append(bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only))
+            print(json.dumps(rows[-1]), file=sys.stderr)  # each column as soon as it is measured
         if not (args.keep or args.queries_only):
             shutil.rmtree(args.work / f"docs-{size}")
     print(f"\nnewsfacet benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
