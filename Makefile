@@ -25,7 +25,8 @@ serve: index
 test: install browser opensearch
 	$(BIN)/python -m pytest
 
-opensearch:  # a local three-node OpenSearch 2.19 cluster on 127.0.0.1:9200-9202 (jars from Maven Central; OpenJDK 17 and Maven needed); it runs until `make opensearch-stop`
+opensearch:  # a local three-node OpenSearch 2.19 cluster on 127.0.0.1:9200-9202 (jars from Maven Central, run on Java 17); it runs until `make opensearch-stop`
+	@{ command -v java && command -v mvn; } >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven; }
 	python3 scripts/opensearch_cluster.py start
 
 opensearch-stop:
