@@ -254,15 +254,9 @@ class Engine:
     def facts(self) -> dict[str, dict]:
         """Language, actors and date of each document as our build found them: the baseline's facet
         values, so both answer with the same facets."""
-        facts = {}
         if self.backend == "whoosh":
-            with open_dir(str(live_dir(self.index_dir))).searcher() as searcher:
-                for _, stored in searcher.iter_docs():
-                    facts[stored["id"]] = {
-                        "lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]],
-                    }
-            return facts
-        client = connect(self.settings)
+            return baseline_facts(self.index_dir)
+        facts, client = {}, connect(self.settings)
         for hit in helpers.scan(client, index=self.settings.opensearch_index, _source=["id", "lang", "date", f"{STORED}.actor_mentions"]):
             source = hit["_source"]
             facts[source["id"]] = {"lang": source["lang"], "date": source.get("date"), "actors": [a for a, _ in source[STORED]["actor_mentions"]]}
@@ -453,6 +447,15 @@ def build_baseline(corpus: Path, index_dir: Path, docs: dict[str, dict]) -> floa
         )
     writer.commit()
     return time.perf_counter() - started
+
+
+def baseline_facts(index_dir: Path) -> dict[str, dict]:
+    """Language, actors and date of each document of a Whoosh index folder's live generation."""
+    facts = {}
+    with open_dir(str(live_dir(index_dir))).searcher() as searcher:
+        for _, stored in searcher.iter_docs():
+            facts[stored["id"]] = {"lang": stored["lang"], "date": stored.get("date"), "actors": [a for a, _ in stored["actor_mentions"]]}
+    return facts
 
 
 def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:

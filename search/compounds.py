@@ -17,6 +17,9 @@ from collections.abc import Callable
 from index.compounds import Splitter
 from index.schema import compounding, words_field
 
+PART_BOOST = 0.5  # a compound's part, or a compound's words apart, against the word itself
+log = logging.getLogger(__name__)
+
 
 def lexicon(reader) -> Callable[[str], frozenset[str]]:
     """A language's words from a Whoosh reader's words field."""
@@ -28,9 +31,6 @@ def lexicon(reader) -> Callable[[str], frozenset[str]]:
         return frozenset(t.decode("utf-8") for t in reader.lexicon(field))
 
     return words_of
-
-PART_BOOST = 0.5  # a compound's part, or a compound's words apart, against the word itself
-log = logging.getLogger(__name__)
 
 
 class Compounds:

@@ -16,6 +16,7 @@ from index.schema import ACTORS_FIELD, DATE_FIELD, LANG_FIELD
 
 UNDATED = "undated"
 
+
 @dataclass
 class DateRange:
     """Inclusive bounds from `from`/`to` parameters, widened to whole periods (2024-03 = all March)."""
