@@ -13,14 +13,12 @@ from pathlib import Path
 from whoosh.index import open_dir
 
 from index import store
+from search.backends.base import RESULTS_CACHED
 from search.collapse import Duplicates
 from search.compounds import Compounds, lexicon
 from search.facets import FacetArrays
 from search.lru import LruCache
 from search.scoring import ScoringCache
-
-
-RESULTS_CACHED = 1024  # answers kept per generation, the least recently used dropped first
 
 
 class Generation:

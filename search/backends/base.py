@@ -17,6 +17,7 @@ from search.query import Highlight
 from search.requests import SearchRequest
 
 RELOAD_SECONDS = 0.5  # how often a backend looks for a new live generation
+RESULTS_CACHED = 1024  # answers kept per generation, the least recently used dropped first
 RELATED_WORDS = 12  # the document's most telling words (Whoosh's Bo1 model) a related query uses
 RELATED_ACTORS = 3  # and the actors it mentions most
 

@@ -26,12 +26,11 @@ from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, FIRST_DAY, S
 from index.opensearch.target import builds_index
 from index.schema import ACTORS_FIELD, DATE_FIELD, ID_FIELD, LANG_FIELD, text_field, words_field
 from index.settings import Settings
-from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, Found, Hit
+from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, RESULTS_CACHED, Found, Hit
 from search.backends.opensearch_dsl import Filters, translate
 from search.compounds import Compounds
 from search.errors import IndexUnavailable
 from search.facets import UNDATED, DateRange
-from search.generation import RESULTS_CACHED
 from search.lru import LruCache
 from search.query import Highlight, related_query
 from search.requests import SearchRequest
