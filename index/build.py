@@ -29,6 +29,7 @@ from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
+from index.opensearch.mapping import source as opensearch_source
 from index.opensearch.target import OpenSearchTarget, TargetError, concrete_index
 from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
 from index.schema import (
@@ -333,7 +334,7 @@ class _Build:
                 add = writer.add
             else:
                 writer = self._writer(live)
-                add = lambda doc: writer.add_document(**index_fields(doc))  # noqa: E731
+                add = lambda doc, body: writer.add_document(**index_fields(doc))  # noqa: E731 - Whoosh's sub-writers analyse
             self.writer = writer
             try:
                 self._index(add, repeated, progress)
@@ -418,11 +419,12 @@ class _Build:
                 writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
         return writer
 
-    def _index(self, add: Callable[[CleanDocument], None], repeated: RepeatedLines, progress: Progress | None) -> None:
+    def _index(self, add: Callable[[CleanDocument, dict | None], None], repeated: RepeatedLines, progress: Progress | None) -> None:
         """Clean and understand the files to read (in worker processes when there are many), and
         add their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
-        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model)
+        analyse = opensearch_source if self.target is not None else None
+        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, analyse)
         paths = list(self.todo.values())
         if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
             pool = ProcessPoolExecutor(
@@ -466,13 +468,19 @@ class _Outcome:
     warnings: list[str]
     result: CleanDocument | Skipped
     minhash: np.ndarray | None = None  # the document's near-duplicate signature
+    body: dict | None = None  # the document as the target indexes it, when it is analysed here (OpenSearch)
 
 
 class _Understanding:
-    """Read a corpus file and prepare each of its documents; one bad document ends nothing."""
+    """Read a corpus file and prepare each of its documents; one bad document ends nothing.
+    `analyse`: what the target indexes, made here too (in the worker processes of a parallel build)."""
 
-    def __init__(self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool) -> None:
+    def __init__(
+        self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool,
+        analyse: Callable[[CleanDocument], dict] | None = None,
+    ) -> None:
         self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
+        self.analyse = analyse
 
     def file(self, path: Path) -> list[_Outcome | Skipped]:
         return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
@@ -483,8 +491,10 @@ class _Understanding:
         except Exception as exc:
             log.exception("failed to process %s", raw.source_path)
             result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")
-        minhash = duplicates.signature("\n".join(result.content)) if isinstance(result, CleanDocument) else None
-        return _Outcome(raw.id, raw.source_path, raw.warnings, result, minhash)
+        if not isinstance(result, CleanDocument):
+            return _Outcome(raw.id, raw.source_path, raw.warnings, result)
+        body = self.analyse(result) if self.analyse else None
+        return _Outcome(raw.id, raw.source_path, raw.warnings, result, duplicates.signature("\n".join(result.content)), body)
 
 
 _worker: _Understanding | None = None  # in a worker process: inherited from the build at fork
@@ -499,7 +509,7 @@ def _understand_in_worker(path: Path) -> list[_Outcome | Skipped]:
     return _worker.file(path)
 
 
-def _add(outcome: _Outcome | Skipped, add: Callable[[CleanDocument], None], record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
+def _add(outcome: _Outcome | Skipped, add: Callable[[CleanDocument, dict | None], None], record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
     if isinstance(outcome, Skipped):
         record.skipped.append((outcome.source, outcome.reason, outcome.detail))
         return
@@ -512,7 +522,7 @@ def _add(outcome: _Outcome | Skipped, add: Callable[[CleanDocument], None], reco
         record.skipped.append((doc.source, doc.reason, doc.detail))
         return
     seen_ids[doc.id] = doc.source_path
-    add(doc)
+    add(doc, outcome.body)
     record.docs.append(
         manifest.DocSummary(
             id=doc.id,

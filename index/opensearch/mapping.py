@@ -80,8 +80,9 @@ def _terms(chain, text: str) -> str:
     return " ".join(token.text for token in chain(text))
 
 
-def source(doc: CleanDocument, seq: int) -> dict:
-    """One document as OpenSearch indexes it (its duplicate group is set when the build knows it)."""
+def source(doc: CleanDocument) -> dict:
+    """One document as OpenSearch indexes it (its SEQUENCE is set as it is sent, its duplicate group
+    when the build knows it)."""
     lang = doc.lang
     body: dict = {
         ID_FIELD: doc.id,
@@ -92,7 +93,6 @@ def source(doc: CleanDocument, seq: int) -> dict:
         text_field(lang): _terms(analyzer(lang), doc.text),
         words_field(lang): sorted({t.text for t in analyzer(lang, stem=False)("\n".join(doc.content))}),
         COLLAPSE_KEY: doc.id,
-        SEQUENCE: seq,
         STORED: {
             "title": doc.title,
             "text": doc.text,

@@ -15,7 +15,7 @@ from opensearchpy.exceptions import TransportError
 
 from index.documents import CleanDocument
 from index.opensearch.client import connect, describe
-from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, index_body, source
+from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, SEQUENCE, index_body, source
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -178,8 +178,10 @@ class BulkWriter:
         self.failed: list[str] = []
         self.sent = 0
 
-    def add(self, doc: CleanDocument) -> None:
-        self.actions.append({"_op_type": "index", "_index": self.index, "_id": doc.id, "_source": source(doc, self.seq)})
+    def add(self, doc: CleanDocument, body: dict | None = None) -> None:
+        """Send `doc`; `body`: its source, when the build made it already (in a worker process)."""
+        body = (body or source(doc)) | {SEQUENCE: self.seq}
+        self.actions.append({"_op_type": "index", "_index": self.index, "_id": doc.id, "_source": body})
         self.seq += 1
         if len(self.actions) >= BULK_DOCUMENTS:
             self.flush()
