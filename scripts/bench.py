@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,7 +240,7 @@ class Engine:
         stats = client.indices.stats(index=self.settings.opensearch_index, metric="store")
         return stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20
 
-    def doc_share(self) -> tuple[callable, callable]:
+    def doc_share(self) -> tuple[Callable[[str, str], float], Callable[[], None]]:
         """A function of (language, term) giving the share of documents whose text has the term,
         and one that closes what it opened."""
         if self.backend == "whoosh":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError
 
 from index.settings import Settings
 
@@ -39,3 +40,12 @@ def connect(settings: Settings) -> OpenSearch:
 def describe(settings: Settings) -> str:
     """The cluster's nodes, for messages."""
     return ", ".join(settings.opensearch_url)
+
+
+def alias_index(client: OpenSearch, alias: str) -> str | None:
+    """The concrete index `alias` points at; None when there is no such alias."""
+    try:
+        found = client.indices.get_alias(name=alias)
+    except NotFoundError:
+        return None
+    return sorted(found)[-1] if found else None

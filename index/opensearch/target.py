@@ -14,7 +14,7 @@ from opensearchpy.exceptions import ConnectionError as ClusterUnreachable
 from opensearchpy.exceptions import TransportError
 
 from index.documents import CleanDocument
-from index.opensearch.client import connect, describe
+from index.opensearch.client import alias_index, connect, describe
 from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, SEQUENCE, index_body, source
 from index.settings import Settings
 
@@ -65,10 +65,7 @@ class OpenSearchTarget:
 
     def live(self) -> str | None:
         """The concrete index the alias points at."""
-        if not self.client.indices.exists_alias(name=self.alias):
-            return None
-        found = self.client.indices.get_alias(name=self.alias)
-        return sorted(found)[-1] if found else None
+        return alias_index(self.client, self.alias)
 
     def open(self, generation: str, incremental: bool, stale: list[str]) -> BulkWriter:
         """A writer into the generation's new index: a clone of the live one whose `stale`

@@ -21,7 +21,7 @@ from opensearchpy.exceptions import NotFoundError, TransportError
 
 from index import store
 from index.language import LANGUAGES
-from index.opensearch.client import connect, describe
+from index.opensearch.client import alias_index, connect, describe
 from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, FIRST_DAY, SEQUENCE, STORED, period_field
 from index.opensearch.target import builds_index
 from index.schema import ACTORS_FIELD, DATE_FIELD, ID_FIELD, LANG_FIELD, text_field, words_field
@@ -60,6 +60,12 @@ def _sort(sort: str) -> list:
 
 def _buckets(aggregation: dict) -> dict[str, int]:
     return {b["key"]: b["doc_count"] for b in aggregation["buckets"] if b["doc_count"]}
+
+
+def _terms(call, field: str, **index) -> dict[str, int]:
+    """Documents per value of a keyword field over the whole index, asked through `call`."""
+    body = {"size": 0, "aggs": {"values": {"terms": {"field": field, "size": ALL_VALUES}}}}
+    return _buckets(call("search", body=body, **index)["aggregations"]["values"])
 
 
 class _Vocabulary:
@@ -190,21 +196,26 @@ class OpenSearchView:
 
     def copies(self, doc_id: str) -> list[dict]:
         found = self._get(doc_id)
-        group = found and found["_source"].get(DUPLICATE_GROUP)
+        return self._copies(found) if found else []
+
+    def _copies(self, found: dict) -> list[dict]:
+        """The near-duplicates of a document as `_get` found it."""
+        group = found["_source"].get(DUPLICATE_GROUP)
         if not group:
             return []
-        body = {"size": ALL_VALUES, "_source": SOURCE, "query": {"bool": {"filter": [{"term": {DUPLICATE_GROUP: group}}], "must_not": [{"ids": {"values": [doc_id]}}]}}}
+        body = {"size": ALL_VALUES, "_source": SOURCE, "query": {"bool": {"filter": [{"term": {DUPLICATE_GROUP: group}}], "must_not": [{"ids": {"values": [found["_id"]]}}]}}}
         return [_stored(h) for h in self.call("search", body=body)["hits"]["hits"]]
 
     def related(self, doc_id: str, size: int) -> tuple[list[Hit], Highlight]:
         """Articles like it (see related_query): its most telling words by Whoosh's Bo1 model, with
         collection frequencies from the term vectors of the document's shard."""
-        stored = self.stored(doc_id)
+        found = self._get(doc_id)
+        stored = _stored(found)
         lang = stored["lang"]
         words = self._key_terms(doc_id, text_field(lang))
         actors = [a for a, _ in stored["actor_mentions"][:RELATED_ACTORS]]
         compiled = related_query(lang, words, actors, self.langs)
-        unwanted = [doc_id] + [c["id"] for c in self.copies(doc_id)]
+        unwanted = [doc_id] + [c["id"] for c in self._copies(found)]
         body = {
             "query": {"bool": {"must": [translate(compiled.query)], "must_not": [{"ids": {"values": unwanted}}]}},
             "size": size,
@@ -232,15 +243,11 @@ class OpenSearchView:
         scored.sort(key=lambda x: (-x[0], x[1]))
         return [(term, score / norm) for score, term in scored[:RELATED_WORDS]]
 
-    def _terms(self, field: str) -> dict[str, int]:
-        body = {"size": 0, "aggs": {"values": {"terms": {"field": field, "size": ALL_VALUES}}}}
-        return _buckets(self.call("search", body=body)["aggregations"]["values"])
-
     def actor_counts(self) -> dict[str, int]:
-        return self._terms(ACTORS_FIELD)
+        return _terms(self.call, ACTORS_FIELD)
 
     def lang_counts(self) -> dict[str, int]:
-        return self._terms(LANG_FIELD)
+        return _terms(self.call, LANG_FIELD)
 
     def report(self) -> dict:
         return self.state.record["report"]
@@ -254,9 +261,7 @@ class _IndexState:
         self.record = backend.call("get", index=builds_index(backend.alias), id=index[len(backend.alias) + 1 :])["_source"]
         self.generation = self.record["report"]["generation"]
         self.results = LruCache(RESULTS_CACHED)
-        body = {"size": 0, "aggs": {"values": {"terms": {"field": LANG_FIELD, "size": ALL_VALUES}}}}
-        found = backend.call("search", index=index, body=body)["aggregations"]["values"]
-        self.langs = [code for code in _buckets(found) if code in LANGUAGES]
+        self.langs = [code for code in _terms(backend.call, LANG_FIELD, index=index) if code in LANGUAGES]
         self.compounds = Compounds(lambda lang: backend.words(index, lang), self.langs)
         threading.Thread(target=self.compounds.warm, name=f"vocabulary {index}", daemon=True).start()
 
@@ -302,15 +307,15 @@ class OpenSearchBackend:
 
     def _live_index(self) -> str:
         try:
-            found = self.client.indices.get_alias(name=self.alias)
-        except NotFoundError:
+            index = alias_index(self.client, self.alias)
+        except TransportError as exc:
+            raise IndexUnavailable(f"could not reach the OpenSearch cluster at {self.where}: {getattr(exc, 'info', None) or exc}") from None
+        if index is None:
             raise IndexUnavailable(
                 f"no index has been built under the alias {self.alias!r} on the OpenSearch cluster at {self.where} yet; "
                 "run newsfacet-index --backend opensearch"
-            ) from None
-        except TransportError as exc:
-            raise IndexUnavailable(f"could not reach the OpenSearch cluster at {self.where}: {getattr(exc, 'info', None) or exc}") from None
-        return sorted(found)[-1]
+            )
+        return index
 
     def current(self, force: bool = False) -> _IndexState:
         now = time.monotonic()
