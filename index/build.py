@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import create_in, open_dir
 
-from index import compounds, duplicates, letters, manifest, store
+from index import compounds, duplicates, letters, manifest, postings, store
 from index.actors import Gazetteer, load_gazetteer
 from index.clean import clean, line_keys, model_for
 from index.clean.model import LineModel
@@ -342,6 +342,8 @@ class _Build:
                 writer.cancel()
                 raise
             writer.commit()
+            if self.target is None:
+                postings.write_missing(self.generation, PROCESSES if self._parallel() else 1)
         finally:
             _forking_workers = False
 

@@ -2,7 +2,7 @@
 
 ```
 <index>/CURRENT                      the live generation's name (replaced atomically)
-<index>/generations/<name>/          a Whoosh index, its build.json report and checksums.json
+<index>/generations/<name>/          a Whoosh index, its segments' postings arrays (index.postings), build.json and checksums.json
 <index>/.build.lock                  held (flock) by the running build
 <index>/last_build.json              how the last build ended: succeeded or failed, when, how long
 <index>/jobs/                        rebuilds started over HTTP (search.jobs)

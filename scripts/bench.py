@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: generate a Danish/German news corpus, build it with the full pipeline, and measure the
 build, an incremental rebuild, a fixed query mix in process and over HTTP, and the same mix on a
-plain-Whoosh baseline (one stemmed field, facets through `groupedby`). Prints one table.
+plain-Whoosh baseline (one stemmed field, facets through `groupedby`) and on SQLite FTS5 (the same
+documents pre-stemmed, facets with SQL: bench_fts5.py). Prints one table.
 
     python scripts/bench.py                       # 10,000 and 100,000 documents
     python scripts/bench.py --docs 10000 --queries 500 --work /tmp/bench
@@ -44,6 +45,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from opensearchpy import helpers  # noqa: E402
+
+from bench_fts5 import Fts5  # noqa: E402
+from bench_fts5 import build as build_fts5  # noqa: E402
 
 from index import cli, store  # noqa: E402
 from index.actors import load_gazetteer  # noqa: E402
@@ -459,6 +463,17 @@ def baseline_facts(index_dir: Path) -> dict[str, dict]:
     return facts
 
 
+def time_fts5(db: Path, mix: list[dict]) -> list[float]:
+    """The mix on the SQLite FTS5 reference (bench_fts5), after the first five as a warm-up."""
+    fts5, times = Fts5(db), []
+    for item in mix[:5] + mix:
+        started = time.perf_counter()
+        fts5.search(item)
+        times.append((time.perf_counter() - started) * 1000)
+    fts5.close()
+    return times[5:]
+
+
 def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
     ix = open_dir(str(index_dir))
     parser = QueryParser("text", ix.schema)
@@ -500,6 +515,10 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
         row = {"docs": engine.documents()}
     else:
         row = _build_rows(size, gen, corpus, engine, baseline_dir)
+    if backend == "whoosh" and (not queries_only or not (root / "fts5.db").exists()):
+        seconds, documents = build_fts5(live_dir(engine.index_dir), root / "fts5.db")
+        row["fts5_build_docs_s"] = documents / seconds
+        print(f"[{size}] SQLite FTS5 reference built in {seconds:.0f} s", file=sys.stderr)
     row["backend"] = backend
     mix = query_mix(engine, gen, queries)
     ours = time_in_process(engine, mix)
@@ -507,13 +526,13 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
     rps, http, server_peak = time_http(engine, unique, workers=2)
     rps_one, _, _ = time_http(engine, unique, workers=1)
     base = time_baseline(baseline_dir, mix)
+    fts5 = time_fts5(root / "fts5.db", mix) if (root / "fts5.db").exists() else None
     row |= {
         "ours": percentiles(ours), "http_rps": rps, "http_rps_one": rps_one, "http_distinct": len(unique),
         "http": percentiles(http), "server_peak_mib": server_peak,
-        "baseline": percentiles(base),
+        "baseline": percentiles(base), **({"fts5": percentiles(fts5)} if fts5 else {}),
         "by_kind": {
-            kind: (percentiles([t for t, m in zip(ours, mix) if m["kind"] == kind])[1],
-                   percentiles([t for t, m in zip(base, mix) if m["kind"] == kind])[1])
+            kind: tuple(percentiles([t for t, m in zip(times, mix) if m["kind"] == kind])[1] for times in (ours, base, fts5) if times)
             for kind in dict.fromkeys(m["kind"] for m in mix)
         },
     }
@@ -572,9 +591,12 @@ def table(rows: list[dict], queries: int) -> str:
         cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
         cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
         cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}" if r["baseline_build_docs_s"] else "—", True),
+        cells("SQLite FTS5, same documents pre-stemmed, SQL facets: p50 / p95 / p99 ms", lambda r: lat("fts5")(r) if "fts5" in r else "—"),
+        cells("p95: FTS5 / ours", lambda r: f"{r['fts5'][1] / r['ours'][1]:.1f}×" if "fts5" in r else "—"),
+        cells("SQLite FTS5 build (stemming included, 1 process): documents/s", lambda r: f"{r['fts5_build_docs_s']:.0f}" if r.get("fts5_build_docs_s") else "—"),
     ]
     for kind in rows[0]["by_kind"]:
-        lines.append(cells(f"p95 ms, {kind}: ours / plain", lambda r, k=kind: "{:.1f} / {:.1f}".format(*r["by_kind"][k])))
+        lines.append(cells(f"p95 ms, {kind}: ours / plain / FTS5", lambda r, k=kind: " / ".join(f"{v:.1f}" for v in r["by_kind"][k])))
     return "\n".join(lines)
 
 

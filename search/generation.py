@@ -12,7 +12,7 @@ from pathlib import Path
 
 from whoosh.index import open_dir
 
-from index import store
+from index import postings, store
 from search.backends.base import RESULTS_CACHED
 from search.collapse import Duplicates
 from search.compounds import Compounds, lexicon
@@ -32,7 +32,7 @@ class Generation:
         self._lock = threading.Lock()
         self._users = 0
         self._retired = False
-        self.scoring = ScoringCache()  # field lengths and common terms' scored postings
+        self.scoring = ScoringCache(postings.open_segments(path, self.index))
         self.results = LruCache(RESULTS_CACHED)  # dropped with the generation: never an answer from an older index
         own = self.index.searcher()  # the generation's own, closed with the rest; Compounds reads it later
         self._searchers.append(own)

@@ -30,6 +30,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
+from index.postings import FieldArrays, SegmentArrays
 from search.lru import LruCache
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -42,10 +43,12 @@ CACHE_FROM = 2_000  # postings: a term with fewer is read again each time (a few
 
 
 class ScoringCache:
-    """What one generation's queries reuse: each segment's field lengths (loaded on first use) and
-    the scored postings of common terms, least recently used dropped first beyond CACHED_MIB."""
+    """What one generation's queries reuse: each segment's postings arrays (index.postings, by
+    segment id), its field lengths (loaded on first use) and the scored postings of common terms,
+    least recently used dropped first beyond CACHED_MIB."""
 
-    def __init__(self, mib: int = CACHED_MIB) -> None:
+    def __init__(self, arrays: dict[str, SegmentArrays] | None = None, mib: int = CACHED_MIB) -> None:
+        self.arrays = arrays or {}
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
         self._terms = LruCache(mib * 2**20, weigh=lambda found: found[0].nbytes + found[1].nbytes)
         self._lock = threading.Lock()
@@ -115,12 +118,14 @@ class Evaluator:
         self.segment = segment
         self.cache = cache
         self.weighting = leaf.weighting
+        self.arrays = cache.arrays.get(self.reader.segment().segment_id()) if cache.arrays else None
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         if type(q) is wq.Term:  # exactly: FuzzyTerm and others are Terms that match more
             return self._term(q)
         if type(q) is wq.Phrase and q.slop == 1 and self._has_positions(q.fieldname):
-            return self._phrase(q)
+            field = self._field_arrays(q.fieldname)
+            return self._phrase_arrays(q, field) if field is not None and field.positional else self._phrase(q)
         if type(q) is wq.AndNot:
             ids, scores = self.run(q.a)
             excluded, _ = self.run(q.b)
@@ -142,8 +147,19 @@ class Evaluator:
         field = self.leaf.schema[fieldname] if fieldname in self.leaf.schema else None
         return bool(field and field.format and field.format.supports("positions"))
 
+    def _field_arrays(self, fieldname: str) -> FieldArrays | None:
+        return self.arrays.field(fieldname) if self.arrays is not None else None
+
     def _postings(self, fieldname: str, text: bytes, values: list | None = None):
-        """(ids, weights) of a term's postings; None when they cannot be read a block at a time."""
+        """(ids, weights) of a term's postings, from the segment's arrays when it has them; None
+        when they cannot be read a block at a time."""
+        field = self._field_arrays(fieldname) if values is None else None
+        if field is not None and isinstance(self.weighting, BM25F):
+            row = field.row(text)
+            if row is None:
+                return _EMPTY
+            ids, weights = field.postings(row)
+            return ids.astype(np.int64), weights.astype(np.float64)
         if (fieldname, text) not in self.reader:
             return _EMPTY
         matcher = self.reader.postings(fieldname, text)
@@ -211,6 +227,31 @@ class Evaluator:
                 if not starts:
                     break
             keep[k] = bool(starts)
+        return self._boosted(ids[keep], scores[keep], q.boost)
+
+    def _phrase_arrays(self, q: wq.Phrase, field: FieldArrays) -> tuple[np.ndarray, np.ndarray]:
+        """`_phrase` over the arrays: only the positions of documents that have every word are read,
+        and compared as (document, position − offset) keys."""
+        words = []  # (row, ids, scores) per word
+        for word in q.words:
+            text = self._bytes(q.fieldname, word)
+            row = field.row(text) if text is not None else None
+            if row is None:
+                return _EMPTY
+            ids, weights = field.postings(row)
+            ids = ids.astype(np.int64)
+            words.append((row, ids, self._scores(q.fieldname, text, ids, weights.astype(np.float64))))
+        if not words:
+            return _EMPTY
+        ids, scores = self._intersect([(i, s) for _, i, s in words])
+        keys = None
+        for offset, (row, word_ids, _) in enumerate(words):
+            owner, positions = field.positions(row, np.searchsorted(word_ids, ids))
+            starts = positions >= offset
+            found = (owner[starts] << 32) | (positions[starts] - offset)
+            keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[keys >> 32] = True
         return self._boosted(ids[keep], scores[keep], q.boost)
 
     @staticmethod

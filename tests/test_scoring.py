@@ -61,12 +61,18 @@ def test_the_generation_has_segments_and_deletions(generation):
     assert not generation.facets.live.all()
 
 
+def test_the_generation_has_postings_arrays(generation):
+    segments = [leaf.reader().segment().segment_id() for leaf, _ in generation.searcher().leaf_searchers()]
+    assert sorted(generation.scoring.arrays) == sorted(segments)
+
+
+@pytest.mark.parametrize("read", ["arrays", "whoosh blocks"])
 @pytest.mark.parametrize("text", QUERIES)
-def test_matches_and_scores_are_whooshs(generation, text):
+def test_matches_and_scores_are_whooshs(generation, text, read):
     searcher, live = generation.searcher(), generation.facets.live
     q = compile_query(text, generation.facets.langs, load_gazetteer()).query
     expected = _whoosh(searcher, q, live)
-    cache = ScoringCache()
+    cache = ScoringCache(generation.scoring.arrays if read == "arrays" else None)
     for _ in range(2):  # read from the postings, then (for common terms) from the cache
         got = _ours(searcher, q, live, cache)
         assert got.keys() == expected.keys()

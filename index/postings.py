@@ -1,0 +1,261 @@
+"""Each Whoosh segment's postings again as flat arrays, in one file beside the segment.
+
+Whoosh keeps a posting block as a zlib-compressed pickle, and a posting's positions as a pickle of
+their own; reading a common word or checking a phrase spends its time unpickling. After a build has
+committed, each segment that has no arrays file yet gets `<segment id>.arrays` (so a segment carried
+into the next generation brings its arrays along, and Whoosh's own clean-up removes them with the
+segment). For every scorable field it holds, per term in Whoosh's order:
+
+    terms      the term bytes, concatenated     term_starts  where each term begins (n + 1)
+    starts     where each term's postings begin (n + 1)
+    docs       segment document numbers (int32)   weights    Whoosh's posting weights (float32)
+    counts     positions per posting (positional fields)
+    pos_starts where each term's positions begin (n + 1)
+    positions  the positions, ascending within each posting (uint16 when they fit, else uint32)
+
+The file is a small JSON header naming each array's dtype, offset and length, then the arrays,
+8-byte aligned; it is memory-mapped, so a query reads the pages it touches and nothing else.
+Whoosh reads the index without it; tests/test_postings.py checks it against Whoosh's postings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import mmap
+import multiprocessing
+import struct
+from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
+from pathlib import Path
+from pickle import loads
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.index import open_dir
+from whoosh.matching import FilterMatcher
+from whoosh.reading import SegmentReader
+from whoosh.system import _INT_SIZE
+
+SUFFIX = ".arrays"
+MAGIC = b"NFARRAY1"
+_HEADER = struct.Struct("<8sQ")
+_ALIGN = 8
+
+
+def path_of(generation: Path, segment) -> Path:
+    return generation / f"{segment.segment_id()}{SUFFIX}"
+
+
+def arrayed_fields(schema) -> list[str]:
+    """The fields queries score: their postings are worth reading without Whoosh."""
+    return [name for name, field in schema.items() if field.scorable and field.format is not None]
+
+
+def write_missing(generation: Path, processes: int = 1) -> list[str]:
+    """Write the arrays file of every segment of the index in `generation` that has none, up to
+    `processes` segments at a time; the segment ids written."""
+    ix = open_dir(str(generation))
+    missing = [s for s in ix._segments() if not path_of(generation, s).exists()]
+    if processes > 1 and len(missing) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(processes, len(missing)), mp_context=context) as pool:
+            list(pool.map(_write_one, [generation] * len(missing), [s.segment_id() for s in missing]))
+    else:
+        for segment in missing:
+            write_segment(ix, segment, path_of(generation, segment))
+    return [s.segment_id() for s in missing]
+
+
+def _write_one(generation: Path, segment_id: str) -> None:
+    """In a worker process: one segment's arrays."""
+    ix = open_dir(str(generation))
+    segment = next(s for s in ix._segments() if s.segment_id() == segment_id)
+    write_segment(ix, segment, path_of(generation, segment))
+
+
+def open_segments(generation: Path, ix) -> dict[str, SegmentArrays]:
+    """The arrays of every segment of `ix` that has them, by segment id (none for an index built
+    before they were written: its queries read Whoosh's postings)."""
+    found = {}
+    for segment in ix._segments():
+        path = path_of(generation, segment)
+        if path.exists():
+            found[segment.segment_id()] = SegmentArrays(path)
+    return found
+
+
+def write_segment(ix, segment, target: Path) -> None:
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        arrays: dict[str, np.ndarray] = {}
+        for fieldname in arrayed_fields(ix.schema):
+            for kind, values in _field_arrays(reader, fieldname).items():
+                arrays[f"{fieldname}/{kind}"] = values
+    finally:
+        reader.close()
+    _save(target, arrays)
+
+
+def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
+    positional = reader.schema[fieldname].format.supports("positions")
+    terms, docs, weights, values = [], [], [], []
+    for text in reader.lexicon(fieldname):
+        matcher = reader.postings(fieldname, text)
+        while isinstance(matcher, FilterMatcher):  # deleted documents are kept: the service's live mask drops them
+            matcher = matcher.child
+        terms.append(text)
+        ids, found_weights = _read(matcher, values if positional else None)
+        docs.append(ids)
+        weights.append(found_weights)
+    counts = np.array([len(d) for d in docs], dtype=np.int64)
+    found = {
+        "terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
+        "term_starts": _starts(np.array([len(t) for t in terms], dtype=np.int64)),
+        "starts": _starts(counts),
+        "docs": np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, np.int32),
+        "weights": np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, np.float32),
+    }
+    if positional:
+        decoded = [_deltas(v) for v in values]
+        per_posting = np.array([len(d) for d in decoded], dtype=np.int64)
+        posting_starts = _starts(per_posting)
+        sums = np.cumsum(np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(posting_starts[-1])))
+        before = np.concatenate([[0], sums])[posting_starts[:-1]]  # each posting's deltas add up from 0
+        found["counts"] = per_posting.astype(np.uint32)
+        positions = sums - np.repeat(before, per_posting)
+        found["positions"] = positions.astype(np.uint16 if not len(positions) or positions.max() < 1 << 16 else np.uint32)
+        found["pos_starts"] = posting_starts[found["starts"]]
+    return found
+
+
+def _deltas(value: bytes) -> list[int]:
+    """A posting's position deltas as Whoosh's Positions format encodes them (a count, then the
+    pickled list, whose closing `.` the block writer may have cut)."""
+    return loads((value if value.endswith(b".") else value + b".")[_INT_SIZE:])
+
+
+def _read(matcher, values: list | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of a term's postings, a block at a time; each posting's value appended to
+    `values` when given."""
+    if not isinstance(matcher, W3LeafMatcher):  # an inlined term (one posting) or another codec's
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if values is not None:
+                values.append(matcher.value())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        raw_ids, raw_weights, raw_values = matcher._data
+        block = np.asarray(raw_ids, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))
+        if raw_weights is None or isinstance(raw_weights, float):
+            weights.append(np.full(len(block), 1.0 if raw_weights is None else raw_weights))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float64))
+        if values is not None:
+            values.extend(raw_values)
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out[1:])
+    return out
+
+
+def _save(target: Path, arrays: dict[str, np.ndarray]) -> None:
+    header, offset = {}, 0
+    for name, values in arrays.items():
+        header[name] = [values.dtype.str, offset, len(values)]
+        offset += -(-values.nbytes // _ALIGN) * _ALIGN
+    encoded = json.dumps(header).encode()
+    start = -(-(_HEADER.size + len(encoded)) // _ALIGN) * _ALIGN
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as fh:
+        fh.write(_HEADER.pack(MAGIC, len(encoded)) + encoded)
+        fh.write(b"\0" * (start - _HEADER.size - len(encoded)))
+        for values in arrays.values():
+            data = np.ascontiguousarray(values).tobytes()
+            fh.write(data + b"\0" * (-len(data) % _ALIGN))
+    partial.replace(target)
+
+
+class SegmentArrays:
+    """One segment's arrays file, memory-mapped; `field(name)` is None for a field it lacks."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as fh:
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        magic, size = _HEADER.unpack_from(self._map)
+        if magic != MAGIC:
+            raise ValueError(f"{path} is not a postings arrays file")
+        header = json.loads(self._map[_HEADER.size : _HEADER.size + size])
+        start = -(-(_HEADER.size + size) // _ALIGN) * _ALIGN
+        arrays = {name: np.frombuffer(self._map, dtype=dtype, count=n, offset=start + at) for name, (dtype, at, n) in header.items()}
+        self._fields = {}
+        for name in {key.split("/")[0] for key in arrays}:
+            self._fields[name] = FieldArrays({key.split("/")[1]: a for key, a in arrays.items() if key.split("/")[0] == name})
+
+    def field(self, name: str) -> FieldArrays | None:
+        return self._fields.get(name)
+
+
+class FieldArrays:
+    """One field's postings in a segment."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self._terms = _Terms(arrays["terms"], arrays["term_starts"])
+        self._starts, self._docs, self._weights = arrays["starts"], arrays["docs"], arrays["weights"]
+        self._counts = arrays.get("counts")
+        self._positions, self._pos_starts = arrays.get("positions"), arrays.get("pos_starts")
+
+    @property
+    def positional(self) -> bool:
+        return self._positions is not None
+
+    def row(self, text: bytes) -> int | None:
+        """The term's row, None when the segment does not have it."""
+        return self._terms.find(text)
+
+    def postings(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers ascending, weights) of the term in `row`."""
+        lo, hi = self._starts[row], self._starts[row + 1]
+        return self._docs[lo:hi], self._weights[lo:hi]
+
+    def positions(self, row: int, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the term's postings at indices `picked`: (which of `picked` each
+        position belongs to, the position), in one pair of flat arrays."""
+        lo, hi = self._starts[row], self._starts[row + 1]
+        counts = self._counts[lo:hi].astype(np.int64)
+        first = self._pos_starts[row] + np.concatenate([[0], np.cumsum(counts)[:-1]])[picked]
+        sizes = counts[picked]
+        owner = np.repeat(np.arange(len(picked)), sizes)
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return owner, self._positions[first[owner] + offsets].astype(np.int64)
+
+
+class _Terms:
+    """Binary search over a sorted, concatenated term list."""
+
+    def __init__(self, blob: np.ndarray, starts: np.ndarray) -> None:
+        self._blob = memoryview(blob)
+        self._starts = starts
+        self._n = len(starts) - 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k: int) -> bytes:
+        return bytes(self._blob[self._starts[k] : self._starts[k + 1]])
+
+    def find(self, text: bytes) -> int | None:
+        k = bisect.bisect_left(self, text)
+        return k if k < self._n and self[k] == text else None
