@@ -95,6 +95,25 @@ def stem_terms(code: str, text: str) -> list[str]:
     return [t.text for t in analyzer(code)(text)]
 
 
+def kept_words(code: str, text: str) -> tuple[list[str], int]:
+    """The lower-cased words of `text` that analyzer(code, stem=False) keeps (stop words and, for a
+    language with a stop list, one-letter words dropped), in order, and the position of the first
+    (Whoosh's StopFilter numbers the kept words on from the first one's place among all words)."""
+    words = [match.group().lower() for match in _TOKEN.finditer(text)]
+    info = LANGUAGES.get(code) or LANGUAGES["und"]
+    if not info.stopwords:
+        return words, 0
+    stops = _stoplist(info.code)
+    kept = [k for k, w in enumerate(words) if len(w) >= MIN_WORD_CHARS and w not in stops]
+    return [words[k] for k in kept], kept[0] if kept else 0
+
+
+def stemmer_of(code: str):
+    """The stemming function analyzer(code) applies (the identity for a language without one)."""
+    info = LANGUAGES.get(code) or LANGUAGES["und"]
+    return _stemmer(info.snowball).stem if info.snowball else str
+
+
 def term_spans(code: str, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
     """(start, end, term) of each index term of `text` (or of text[start:end], offsets in `text`):
     what analyzer(code) yields with chars=True, without a Token object and three generator steps

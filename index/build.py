@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import time
+from functools import partial
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from index.actors import Gazetteer, load_gazetteer
 from index.clean import clean, line_keys, model_for
 from index.clean.model import LineModel
 from index.clean.rules import Rules, load_rules
+from index.bulk_writer import Analysed, BulkWriter
+from index.bulk_writer import analyse as analyse_fields
 from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
@@ -47,12 +50,13 @@ from index.schema import (
     words_field,
 )
 from index.sources import corpus_files, read_file
+from index.text_items import text_items
 
 log = logging.getLogger(__name__)
 
 WRITER_MEMORY_MB = 256
 KEEP_GENERATIONS = 2  # the live one and the previous one, for rollback
-PROCESSES = min(os.cpu_count() or 1, 4)  # cleaning workers, and Whoosh sub-writers in a full build
+PROCESSES = min(os.cpu_count() or 1, 4)  # cleaning and analysing workers
 PARALLEL_FROM = 500  # files to read: below this, one process is quicker than starting others
 
 Progress = Callable[[int, int, int], None]  # (files done, files in all, documents indexed)
@@ -150,6 +154,12 @@ def prepare(
         doc.date = date_from_timestamps([r.text for r in doc.removed if r.reason == "timestamp"])
     doc.actors = gazetteer.count(doc.content)
     return doc
+
+
+def whoosh_analysis(schema, doc: CleanDocument) -> Analysed:
+    """The document's Whoosh fields, analysed for the bulk writer (in the process that cleaned it),
+    its title and text tokenized once for all their fields."""
+    return analyse_fields(schema, index_fields(doc), text_items(schema, doc.lang, doc.title or "", doc.text))
 
 
 def index_fields(doc: CleanDocument) -> dict:
@@ -331,13 +341,13 @@ class _Build:
         try:
             if self.target is not None:
                 writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
-                add = writer.add
+                add, analyse = writer.add, opensearch_source
             else:
                 writer = self._writer(live)
-                add = lambda doc, body: writer.add_document(**index_fields(doc))  # noqa: E731 - Whoosh's sub-writers analyse
+                add, analyse = (lambda doc, analysed: writer.add_analysed(analysed)), partial(whoosh_analysis, writer.schema)
             self.writer = writer
             try:
-                self._index(add, repeated, progress)
+                self._index(add, analyse, repeated, progress)
             except BaseException:
                 writer.cancel()
                 raise
@@ -406,26 +416,21 @@ class _Build:
     def _parallel(self) -> bool:
         return PROCESSES > 1 and len(self.todo) >= PARALLEL_FROM
 
-    def _writer(self, live: Path | None):
+    def _writer(self, live: Path | None) -> BulkWriter:
         options = {"limitmb": WRITER_MEMORY_MB, "compound": False, "codec": WritingCodec()}
         if self.previous is None:
-            ix = create_in(str(self.generation), make_schema())
-            if self._parallel():  # sub-writers each write a segment of their own; nothing is merged
-                return ix.writer(procs=PROCESSES, multisegment=True, **options)
-            return ix.writer(**options)
+            return BulkWriter(create_in(str(self.generation), make_schema()), **options)
         store.link_index(live, self.generation, skip=manifest.FILES)
-        ix = open_dir(str(self.generation))
-        writer = ix.writer(procs=PROCESSES, multisegment=True, **options) if self._parallel() else ix.writer(**options)
+        writer = BulkWriter(open_dir(str(self.generation)), **options)
         with writer.searcher() as searcher:  # Whoosh opens a searcher per deletion unless given one
             for doc_id in self._stale():
                 writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
         return writer
 
-    def _index(self, add: Callable[[CleanDocument, dict | None], None], repeated: RepeatedLines, progress: Progress | None) -> None:
-        """Clean and understand the files to read (in worker processes when there are many), and
-        add their documents in corpus order, so the first of two equal ids is the one kept."""
+    def _index(self, add: Callable[[CleanDocument, object], None], analyse: Callable[[CleanDocument], object], repeated: RepeatedLines, progress: Progress | None) -> None:
+        """Clean, understand and analyse the files to read (in worker processes when there are many),
+        and add their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
-        analyse = opensearch_source if self.target is not None else None
         understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, analyse)
         paths = list(self.todo.values())
         if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
@@ -470,7 +475,7 @@ class _Outcome:
     warnings: list[str]
     result: CleanDocument | Skipped
     minhash: np.ndarray | None = None  # the document's near-duplicate signature
-    body: dict | None = None  # the document as the target indexes it, when it is analysed here (OpenSearch)
+    body: object = None  # the document analysed as the target indexes it (bulk_writer.Analysed, or an OpenSearch body)
 
 
 class _Understanding:
@@ -479,7 +484,7 @@ class _Understanding:
 
     def __init__(
         self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool,
-        analyse: Callable[[CleanDocument], dict] | None = None,
+        analyse: Callable[[CleanDocument], object],
     ) -> None:
         self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
         self.analyse = analyse
@@ -490,12 +495,12 @@ class _Understanding:
     def _one(self, raw: RawDocument) -> _Outcome:
         try:
             result = prepare(raw, self.gazetteer, self.rules, self.repeated, self.model)
+            body = self.analyse(result) if isinstance(result, CleanDocument) else None
         except Exception as exc:
             log.exception("failed to process %s", raw.source_path)
             result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")
         if not isinstance(result, CleanDocument):
             return _Outcome(raw.id, raw.source_path, raw.warnings, result)
-        body = self.analyse(result) if self.analyse else None
         return _Outcome(raw.id, raw.source_path, raw.warnings, result, duplicates.signature("\n".join(result.content)), body)
 
 

@@ -117,7 +117,7 @@ def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
         "weights": np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, np.float32),
     }
     if positional:
-        decoded = [_deltas(v) for v in values]
+        decoded = [position_deltas(v) for v in values]
         per_posting = np.array([len(d) for d in decoded], dtype=np.int64)
         posting_starts = _starts(per_posting)
         sums = np.cumsum(np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(posting_starts[-1])))
@@ -129,24 +129,30 @@ def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
     return found
 
 
-def _deltas(value: bytes) -> list[int]:
+def position_deltas(value: bytes) -> list[int]:
     """A posting's position deltas as Whoosh's Positions format encodes them (a count, then the
     pickled list, whose closing `.` the block writer may have cut)."""
     return loads((value if value.endswith(b".") else value + b".")[_INT_SIZE:])
 
 
 def _read(matcher, values: list | None) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, weights) of a term's postings, a block at a time; each posting's value appended to
+    """(ids, weights) of a term's postings, whatever the matcher; each posting's value appended to
     `values` when given."""
-    if not isinstance(matcher, W3LeafMatcher):  # an inlined term (one posting) or another codec's
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            if values is not None:
-                values.append(matcher.value())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    if isinstance(matcher, W3LeafMatcher):
+        return read_blocks(matcher, values)
+    ids, weights = [], []  # an inlined term (one posting) or another codec's
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values is not None:
+            values.append(matcher.value())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def read_blocks(matcher: W3LeafMatcher, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a term's postings in Whoosh's W3 codec, a block at a time (a block's
+    pickled `(ids, weights, values)` tuple); with `values`, each posting's encoded value is appended to it."""
     ids, weights = [], []
     while matcher.is_active():
         matcher._read_data()

@@ -77,3 +77,4 @@ class Generation:
         for searcher in searchers:
             searcher.close()
         self.index.close()
+        self.scoring.arrays.clear()  # their memory maps close once no request holds an array of them

@@ -1,14 +1,16 @@
-"""Every match of a Whoosh query with its BM25F score, read a posting block at a time with numpy.
+"""Every match of a Whoosh query with its BM25F score, from postings as numpy arrays.
 
 Whoosh finds matches one document at a time in Python: enumerating a word that is in a third of the
 index costs tens of milliseconds, and ranking it costs as much again. Facets need every match anyway,
-so the service evaluates the query once, here: a term's postings are read block by block (ids and
-weights as arrays), scored with Whoosh's own BM25F formula and statistics over whole arrays, and
-combined the way Whoosh's matchers combine them (a union adds the scores of the parts that match, an
-intersection adds both, `AndNot` keeps the left side's). A phrase intersects its words' documents
-the same way, then checks their positions. Other query types (prefixes, sloppy phrases) go through
-Whoosh's own matcher. tests/test_scoring.py checks the result against Whoosh's searcher on every
-kind of query the service compiles.
+so the service evaluates the query once, here: a term's postings (ids and weights) are read from
+its segment's memory-mapped arrays (index.postings), scored with Whoosh's own BM25F formula and
+statistics over whole arrays, and combined the way Whoosh's matchers combine them (a union adds the
+scores of the parts that match, an intersection adds both, `AndNot` keeps the left side's). A phrase
+intersects its words' documents the same way, then compares the positions of those documents only.
+Other query types (prefixes, sloppy phrases) go through Whoosh's own matcher. A segment without
+arrays (an index built before they existed) is read a posting block at a time from Whoosh's files.
+tests/test_scoring.py checks the result against Whoosh's searcher on every kind of query the
+service compiles, both ways.
 
 The block reader uses internals of Whoosh's W3 codec and Positions format (pinned in
 pyproject.toml): a posting block's pickled `(ids, weights, values)` tuple, the one-byte
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import threading
 from itertools import accumulate
-from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
@@ -27,10 +28,9 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from index.postings import FieldArrays, SegmentArrays
+from index.postings import FieldArrays, SegmentArrays, position_deltas, read_blocks
 from search.lru import LruCache
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -83,30 +83,8 @@ def _length_bytes(reader, fieldname: str) -> np.ndarray:
 
 
 def _positions(value: bytes):
-    """A posting's positions as Whoosh's Positions format encodes them (a count, then the pickled
-    deltas, whose closing `.` the block writer may have cut), without a Python loop per position."""
-    return accumulate(loads((value if value.endswith(b".") else value + b".")[_INT_SIZE:]))
-
-
-def _blocks(matcher: W3LeafMatcher, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of a term's on-disk postings, a block at a time; with `values`, each
-    posting's encoded value (its positions) is appended to it."""
-    ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        raw_ids, raw_weights, raw_values = matcher._data
-        block = np.asarray(raw_ids, dtype=np.int64)
-        ids.append(block if matcher._byteids else np.cumsum(block))
-        if raw_weights is None or isinstance(raw_weights, float):
-            weights.append(np.full(len(block), 1.0 if raw_weights is None else raw_weights))
-        else:
-            weights.append(np.asarray(raw_weights, dtype=np.float64))
-        if values is not None:
-            values.extend(raw_values)
-        matcher._next_block()
-    if not ids:
-        return _EMPTY
-    return np.concatenate(ids), np.concatenate(weights)
+    """A posting's positions as Whoosh's Positions format encodes them, without a Python loop per position."""
+    return accumulate(position_deltas(value))
 
 
 class Evaluator:
@@ -167,7 +145,7 @@ class Evaluator:
             matcher = matcher.child
         if not isinstance(matcher, W3LeafMatcher) or not isinstance(self.weighting, BM25F):
             return None
-        return _blocks(matcher, values)
+        return read_blocks(matcher, values)
 
     def _scores(self, fieldname: str, text: bytes, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F over arrays, with the index-wide statistics Whoosh uses."""
