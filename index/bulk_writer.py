@@ -8,7 +8,8 @@ postings per field and term as they arrive: documents come in order, so each ter
 already sorted. Every SEGMENT_POSTINGS postings it writes a segment through Whoosh's own W3 codec,
 a posting block at a time (Whoosh's block writer, given the block's arrays at once), so the files
 are ordinary Whoosh segments that Whoosh opens and searches; tests/test_bulk_writer.py checks them
-against what Whoosh's writer makes of the same documents.
+against what Whoosh's writer makes of the same documents. The segment's postings arrays
+(index.postings) are written beside it from the same gathered postings and positions.
 
 Deleting, merging small segments and the table of contents stay Whoosh's (`SegmentWriter`).
 """
@@ -17,38 +18,46 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from index import postings
+
 SEGMENT_POSTINGS = 8_000_000  # postings gathered before a segment is written (about 100 bytes each)
 _BLOCK = 128  # postings a block: Whoosh's W3 default
 
-Analysed = list[tuple[str, list, object, int]]  # (field, items, stored value or None, length) per field
+Analysed = list[tuple[str, list, object, int, list | None]]  # (field, items, stored value or None, length, positions) per field
 
 
-def analyse(schema, fields: dict, made: dict[str, list] | None = None) -> Analysed:
+def analyse(schema, fields: dict, made: dict[str, tuple[list, list | None]]) -> Analysed:
     """A document's fields as Whoosh's writer would index and store them (SegmentWriter.add_document
-    without boosts, vectors, spelling or columns, which this schema has none of); `made`: the items
-    of some fields, analysed already (index.text_items)."""
+    without boosts, vectors, spelling or columns, which this schema has none of). `made`: the items
+    of the text fields, analysed already with their positions (index.text_items)."""
     out = []
     for name in sorted(fields):
         value = fields[name]
         if value is None or name.startswith("_"):
             continue
         field = schema[name]
-        items = made[name] if made and name in made else list(field.index(value)) if field.indexed else []
+        items, positions = made[name] if name in made else (list(field.index(value)) if field.indexed else [], None)
+        if positions is None and field.indexed and field.format.supports("positions"):
+            raise ValueError(f"the positions of field {name!r} are not given")
         length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
-        out.append((name, items, value if field.stored else None, length))
+        out.append((name, items, value if field.stored else None, length, positions))
     return out
 
 
 class _Term:
-    __slots__ = ("ids", "weights", "values")
+    __slots__ = ("ids", "weights", "values", "counts", "positions")
 
     def __init__(self) -> None:
         self.ids, self.weights, self.values = array("I"), array("f"), []
+        self.counts, self.positions = array("I"), array("I")  # positional fields: per posting, and flat
 
 
 class BulkWriter(SegmentWriter):
@@ -74,7 +83,7 @@ class BulkWriter(SegmentWriter):
     def add_analysed(self, doc: Analysed) -> None:
         docnum, perdoc = self._docs, self._perdoc
         perdoc.start_doc(docnum)
-        for name, items, stored, length in doc:
+        for name, items, stored, length, positions in doc:
             field = self.schema[name]
             perdoc.add_field(name, field, stored, length)
             if not items:
@@ -84,7 +93,7 @@ class BulkWriter(SegmentWriter):
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = byte_to_length(length_to_byte(length))  # what Whoosh's writer reads back for block statistics
             terms = self._terms[name]
-            for text, _, weight, value in items:
+            for k, (text, _, weight, value) in enumerate(items):
                 term = terms.get(text)
                 if term is None:
                     term = terms[text] = _Term()
@@ -92,6 +101,9 @@ class BulkWriter(SegmentWriter):
                 term.weights.append(weight)
                 if value:
                     term.values.append(value)
+                if positions is not None:
+                    term.counts.append(len(positions[k]))
+                    term.positions.extend(positions[k])
             self._postings += len(items)
         perdoc.finish_doc()
         self._docs += 1
@@ -104,17 +116,23 @@ class BulkWriter(SegmentWriter):
         self._perdoc.close()
         if not self._docs:
             return
-        fields = W3Codec().field_writer(self.storage, self._segment)
+        fields, arrays = W3Codec().field_writer(self.storage, self._segment), {}
+        arrayed = postings.arrayed_fields(self.schema)
         for name in sorted(self._terms):
             fields.start_field(name, self.schema[name])
-            lengths = self._lengths.get(name)
-            for text in sorted(self._terms[name]):
+            lengths, terms = self._lengths.get(name), self._terms[name]
+            order = sorted(terms)
+            for text in order:
                 fields.start_term(text)
-                _write_postings(fields._postwriter, self._terms[name][text], lengths)
+                _write_postings(fields._postwriter, terms[text], lengths)
                 fields.finish_term()
             fields.finish_field()
+            if name in arrayed:
+                arrays[name] = _arrays(order, [terms[t] for t in order], self.schema[name].format.supports("positions"))
         fields.close()
         self._segment.set_doc_count(self._docs)
+        arrays = {name: arrays.get(name) or _arrays([], [], self.schema[name].format.supports("positions")) for name in arrayed}
+        postings.save(postings.path_of(Path(self.storage.folder), self._segment), arrays)
         self._written.append(self._segment)
 
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:
@@ -131,6 +149,17 @@ class BulkWriter(SegmentWriter):
     def cancel(self) -> None:
         self._perdoc.close()
         super().cancel()
+
+
+def _arrays(order: list[bytes], terms: list[_Term], positional: bool) -> dict:
+    """A field's postings arrays (index.postings) from its gathered terms in order."""
+    docs = [np.frombuffer(t.ids, dtype=np.uint32) for t in terms]
+    weights = [np.frombuffer(t.weights, dtype=np.float32) for t in terms]
+    if not positional:
+        return postings.field_arrays(order, docs, weights)
+    counts = np.concatenate([np.frombuffer(t.counts, dtype=np.uint32) for t in terms]) if terms else np.zeros(0, np.uint32)
+    flat = np.concatenate([np.frombuffer(t.positions, dtype=np.uint32) for t in terms]) if terms else np.zeros(0, np.uint32)
+    return postings.field_arrays(order, docs, weights, counts, flat)
 
 
 def _write_postings(writer, term: _Term, lengths: array | None) -> None:

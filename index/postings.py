@@ -1,10 +1,12 @@
 """Each Whoosh segment's postings again as flat arrays, in one file beside the segment.
 
 Whoosh keeps a posting block as a zlib-compressed pickle, and a posting's positions as a pickle of
-their own; reading a common word or checking a phrase spends its time unpickling. After a build has
-committed, each segment that has no arrays file yet gets `<segment id>.arrays` (so a segment carried
-into the next generation brings its arrays along, and Whoosh's own clean-up removes them with the
-segment). For every scorable field it holds, per term in Whoosh's order:
+their own; reading a common word or checking a phrase spends its time unpickling. Each segment has
+`<segment id>.arrays` beside it: the bulk writer (index.bulk_writer) writes it with the segment, and
+after a build has committed, a segment without one (small segments Whoosh merged, an index built
+before) gets it derived from its postings. A segment carried into the next generation brings its
+arrays along, and Whoosh's own clean-up removes them with the segment. For every scorable field it
+holds, per term in Whoosh's order:
 
     terms      the term bytes, concatenated     term_starts  where each term begins (n + 1)
     starts     where each term's postings begin (n + 1)
@@ -86,15 +88,12 @@ def open_segments(generation: Path, ix) -> dict[str, SegmentArrays]:
 
 
 def write_segment(ix, segment, target: Path) -> None:
+    """Derive a segment's arrays from its postings as Whoosh reads them."""
     reader = SegmentReader(ix.storage, ix.schema, segment)
     try:
-        arrays: dict[str, np.ndarray] = {}
-        for fieldname in arrayed_fields(ix.schema):
-            for kind, values in _field_arrays(reader, fieldname).items():
-                arrays[f"{fieldname}/{kind}"] = values
+        save(target, {fieldname: _field_arrays(reader, fieldname) for fieldname in arrayed_fields(ix.schema)})
     finally:
         reader.close()
-    _save(target, arrays)
 
 
 def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
@@ -108,24 +107,31 @@ def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
         ids, found_weights = _read(matcher, values if positional else None)
         docs.append(ids)
         weights.append(found_weights)
-    counts = np.array([len(d) for d in docs], dtype=np.int64)
+    if not positional:
+        return field_arrays(terms, docs, weights)
+    decoded = [position_deltas(v) for v in values]
+    counts = np.array([len(d) for d in decoded], dtype=np.int64)
+    posting_starts = _starts(counts)
+    sums = np.cumsum(np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(posting_starts[-1])))
+    before = np.concatenate([[0], sums])[posting_starts[:-1]]  # each posting's deltas add up from 0
+    return field_arrays(terms, docs, weights, counts, sums - np.repeat(before, counts))
+
+
+def field_arrays(terms: list[bytes], docs: list, weights: list, counts=None, positions=None) -> dict[str, np.ndarray]:
+    """One field's arrays from its terms in order, each term's document numbers and weights, and for
+    a positional field every posting's count of positions and the positions, flat, in term order."""
     found = {
         "terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
         "term_starts": _starts(np.array([len(t) for t in terms], dtype=np.int64)),
-        "starts": _starts(counts),
+        "starts": _starts(np.array([len(d) for d in docs], dtype=np.int64)),
         "docs": np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, np.int32),
         "weights": np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, np.float32),
     }
-    if positional:
-        decoded = [position_deltas(v) for v in values]
-        per_posting = np.array([len(d) for d in decoded], dtype=np.int64)
-        posting_starts = _starts(per_posting)
-        sums = np.cumsum(np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(posting_starts[-1])))
-        before = np.concatenate([[0], sums])[posting_starts[:-1]]  # each posting's deltas add up from 0
-        found["counts"] = per_posting.astype(np.uint32)
-        positions = sums - np.repeat(before, per_posting)
+    if counts is not None:
+        counts, positions = np.asarray(counts, dtype=np.int64), np.asarray(positions)
+        found["counts"] = counts.astype(np.uint32)
         found["positions"] = positions.astype(np.uint16 if not len(positions) or positions.max() < 1 << 16 else np.uint32)
-        found["pos_starts"] = posting_starts[found["starts"]]
+        found["pos_starts"] = _starts(counts)[found["starts"]]
     return found
 
 
@@ -177,7 +183,9 @@ def _starts(sizes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _save(target: Path, arrays: dict[str, np.ndarray]) -> None:
+def save(target: Path, fields: dict[str, dict[str, np.ndarray]]) -> None:
+    """Write a segment's arrays file from each field's arrays (field_arrays)."""
+    arrays = {f"{name}/{kind}": values for name, found in fields.items() for kind, values in found.items()}
     header, offset = {}, 0
     for name, values in arrays.items():
         header[name] = [values.dtype.str, offset, len(values)]
