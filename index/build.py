@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 import time
-from functools import partial
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from index.actors import Gazetteer, load_gazetteer
 from index.clean import clean, line_keys, model_for
 from index.clean.model import LineModel
 from index.clean.rules import Rules, load_rules
-from index.bulk_writer import Analysed, BulkWriter
+from index.bulk_writer import Analysed, BulkWriter, Segments
 from index.bulk_writer import analyse as analyse_fields
 from index.codec import WritingCodec
 from index.dates import date_from_timestamps
@@ -64,7 +63,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_the_build() -> None:
-    """In a process a parallel build forks (cleaning workers, Whoosh sub-writers): die when the
+    """In a process a parallel build forks (cleaning workers, arrays writers): die when the
     build dies. They inherit its build lock at fork, and a build killed with -9 must not leave them
     holding it."""
     if _forking_workers:
@@ -154,6 +153,53 @@ def prepare(
         doc.date = date_from_timestamps([r.text for r in doc.removed if r.reason == "timestamp"])
     doc.actors = gazetteer.count(doc.content)
     return doc
+
+
+class _ToCluster:
+    """Documents analysed for OpenSearch in the processes that clean them, sent by the main one."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+
+    def analyse(self, doc: CleanDocument) -> dict:
+        return opensearch_source(doc)
+
+    def add(self, doc: CleanDocument, body: dict) -> None:
+        self.writer.add(doc, body)
+
+    def discard(self, body: dict) -> None:
+        """A document not to index (its id was taken): it was never sent."""
+
+    def finish(self) -> list:
+        return []
+
+    def adopt(self, finished: list[list]) -> None:
+        """Nothing was written elsewhere."""
+
+
+class _ToSegments:
+    """Documents analysed and gathered into new Whoosh segments by the processes that clean them
+    (index.bulk_writer.Segments); the main process commits the segments."""
+
+    def __init__(self, writer: BulkWriter, segments: Segments) -> None:
+        self.writer, self.segments = writer, segments
+
+    def analyse(self, doc: CleanDocument) -> tuple[str, int]:
+        """Where the document went: (segment id, document number)."""
+        return self.segments.add(whoosh_analysis(self.segments.schema, doc))
+
+    def add(self, doc: CleanDocument, where: tuple[str, int]) -> None:
+        """Written already."""
+
+    def discard(self, where: tuple[str, int]) -> None:
+        self.writer.unwant(where)
+
+    def finish(self) -> list:
+        return self.segments.finish()
+
+    def adopt(self, finished: list[list]) -> None:
+        for segments in finished:
+            self.writer.adopt(segments)
 
 
 def whoosh_analysis(schema, doc: CleanDocument) -> Analysed:
@@ -341,13 +387,13 @@ class _Build:
         try:
             if self.target is not None:
                 writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
-                add, analyse = writer.add, opensearch_source
+                sink = _ToCluster(writer)
             else:
                 writer = self._writer(live)
-                add, analyse = (lambda doc, analysed: writer.add_analysed(analysed)), partial(whoosh_analysis, writer.schema)
+                sink = _ToSegments(writer, Segments(self.generation, writer.schema))
             self.writer = writer
             try:
-                self._index(add, analyse, repeated, progress)
+                self._index(sink, repeated, progress)
             except BaseException:
                 writer.cancel()
                 raise
@@ -427,16 +473,15 @@ class _Build:
                 writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
         return writer
 
-    def _index(self, add: Callable[[CleanDocument, object], None], analyse: Callable[[CleanDocument], object], repeated: RepeatedLines, progress: Progress | None) -> None:
+    def _index(self, sink: _ToCluster | _ToSegments, repeated: RepeatedLines, progress: Progress | None) -> None:
         """Clean, understand and analyse the files to read (in worker processes when there are many),
-        and add their documents in corpus order, so the first of two equal ids is the one kept."""
+        and take their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
-        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, analyse)
+        understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, sink)
         paths = list(self.todo.values())
         if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
-            pool = ProcessPoolExecutor(
-                PROCESSES, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(understanding,)
-            )
+            context = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_start_worker, initargs=(understanding, context.Barrier(PROCESSES)))
             results = pool.map(_understand_in_worker, paths, chunksize=4)
         else:
             pool, results = None, map(understanding.file, paths)
@@ -444,9 +489,11 @@ class _Build:
             for done, (rel, outcomes) in enumerate(zip(self.todo, results), 1):
                 record = self.files[rel] = replace(self.files[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
                 for outcome in outcomes:
-                    _add(outcome, add, record, seen_ids)
+                    _add(outcome, sink, record, seen_ids)
                 if progress:
                     progress(done, len(self.todo), len(seen_ids))
+            # Each process finishes what it gathered; the barrier holds each task until all have begun, so each runs in its own worker.
+            sink.adopt(list(pool.map(_finish_in_worker, range(PROCESSES))) if pool is not None else [understanding.finish()])
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -475,19 +522,21 @@ class _Outcome:
     warnings: list[str]
     result: CleanDocument | Skipped
     minhash: np.ndarray | None = None  # the document's near-duplicate signature
-    body: object = None  # the document analysed as the target indexes it (bulk_writer.Analysed, or an OpenSearch body)
+    body: object = None  # what the sink made of the document: where it was written (Whoosh), or the body to send (OpenSearch)
 
 
 class _Understanding:
-    """Read a corpus file and prepare each of its documents; one bad document ends nothing.
-    `analyse`: what the target indexes, made here too (in the worker processes of a parallel build)."""
+    """Read a corpus file and prepare each of its documents; one bad document ends nothing. Each is
+    analysed for the target here too (`sink`: in the worker processes of a parallel build)."""
 
     def __init__(
-        self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool,
-        analyse: Callable[[CleanDocument], object],
+        self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool, sink: _ToCluster | _ToSegments,
     ) -> None:
         self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
-        self.analyse = analyse
+        self.sink = sink
+
+    def finish(self) -> list:
+        return self.sink.finish()
 
     def file(self, path: Path) -> list[_Outcome | Skipped]:
         return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
@@ -495,7 +544,7 @@ class _Understanding:
     def _one(self, raw: RawDocument) -> _Outcome:
         try:
             result = prepare(raw, self.gazetteer, self.rules, self.repeated, self.model)
-            body = self.analyse(result) if isinstance(result, CleanDocument) else None
+            body = self.sink.analyse(result) if isinstance(result, CleanDocument) else None
         except Exception as exc:
             log.exception("failed to process %s", raw.source_path)
             result = Skipped(raw.source_path, "error", f"{type(exc).__name__}: {exc}")
@@ -505,31 +554,41 @@ class _Understanding:
 
 
 _worker: _Understanding | None = None  # in a worker process: inherited from the build at fork
+_barrier = None
+FINISH_SECONDS = 3600  # a worker waits this long at most for the others to finish too
 
 
-def _start_worker(understanding: _Understanding) -> None:
-    global _worker
-    _worker = understanding
+def _start_worker(understanding: _Understanding, barrier) -> None:
+    global _worker, _barrier
+    _worker, _barrier = understanding, barrier
 
 
 def _understand_in_worker(path: Path) -> list[_Outcome | Skipped]:
     return _worker.file(path)
 
 
-def _add(outcome: _Outcome | Skipped, add: Callable[[CleanDocument, dict | None], None], record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
+def _finish_in_worker(_: int) -> list:
+    finished = _worker.finish()
+    _barrier.wait(FINISH_SECONDS)
+    return finished
+
+
+def _add(outcome: _Outcome | Skipped, sink: _ToCluster | _ToSegments, record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
     if isinstance(outcome, Skipped):
         record.skipped.append((outcome.source, outcome.reason, outcome.detail))
         return
     record.warnings += [(outcome.source_path, w) for w in outcome.warnings]
     if outcome.id in seen_ids:
         record.skipped.append((outcome.source_path, "duplicate_id", f"id {outcome.id!r} is also {seen_ids[outcome.id]}"))
+        if outcome.body is not None:
+            sink.discard(outcome.body)
         return
     doc = outcome.result
     if isinstance(doc, Skipped):
         record.skipped.append((doc.source, doc.reason, doc.detail))
         return
     seen_ids[doc.id] = doc.source_path
-    add(doc, outcome.body)
+    sink.add(doc, outcome.body)
     record.docs.append(
         manifest.DocSummary(
             id=doc.id,

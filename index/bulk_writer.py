@@ -1,21 +1,24 @@
-"""Whoosh segments written in bulk from documents analysed elsewhere.
+"""Whoosh segments written in bulk by the processes that analyse the documents.
 
 Whoosh's writer analyses each document in the process that writes the segment, puts every posting
-into a pool as a tuple, sorts the pool, and hands the codec one posting at a time. A build instead
-analyses each document in the worker process that cleans it (`analyse`: the very
-`(term, frequency, weight, encoded value)` items Whoosh's fields make), and `BulkWriter` gathers the
-postings per field and term as they arrive: documents come in order, so each term's postings are
-already sorted. Every SEGMENT_POSTINGS postings it writes a segment through Whoosh's own W3 codec,
-a posting block at a time (Whoosh's block writer, given the block's arrays at once), so the files
-are ordinary Whoosh segments that Whoosh opens and searches; tests/test_bulk_writer.py checks them
-against what Whoosh's writer makes of the same documents. The segment's postings arrays
-(index.postings) are written beside it from the same gathered postings and positions.
+into a pool as a tuple, sorts the pool, and hands the codec one posting at a time; its parallel
+writer sends every document to another process first. A build instead analyses each document in the
+worker process that cleans it (`analyse`: the very `(term, frequency, weight, encoded value)` items
+Whoosh's fields make), and the same process gathers the postings per field and term (`Segments`):
+documents come in order, so each term's postings are already sorted. Every SEGMENT_POSTINGS
+postings, and when the build has read everything, it writes a segment through Whoosh's own W3
+codec, a posting block at a time (Whoosh's block writer, given the block's arrays at once), with the
+segment's postings arrays (index.postings) beside it. The files are ordinary Whoosh segments that
+Whoosh opens and searches; tests/test_bulk_writer.py checks them against what Whoosh's writer makes
+of the same documents.
 
-Deleting, merging small segments and the table of contents stay Whoosh's (`SegmentWriter`).
+The build's main process commits them with `BulkWriter`: deleting, merging small segments and the
+table of contents stay Whoosh's (`SegmentWriter`).
 """
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME as INDEX_NAME
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -60,28 +65,22 @@ class _Term:
         self.counts, self.positions = array("I"), array("I")  # positional fields: per posting, and flat
 
 
-class BulkWriter(SegmentWriter):
-    """A Whoosh SegmentWriter (it holds the index lock, deletes, merges small segments at commit)
-    whose new documents go into segments of its own, written in bulk."""
+class Batch:
+    """Documents gathered for one new segment of the index in `folder`; `write` writes it."""
 
-    def __init__(self, ix, **kwargs) -> None:
-        super().__init__(ix, **kwargs)
-        for name, field in ix.schema.items():
-            if field.vector or field.column_type or field.separate_spelling():
-                raise ValueError(f"BulkWriter does not write vectors, columns or spelling (field {name!r})")
-        self._written = []  # the segments written so far
-        self._start_batch()
-
-    def _start_batch(self) -> None:
-        self._segment = W3Codec().new_segment(self.storage, self.indexname)
-        self._perdoc = W3Codec().per_document_writer(self.storage, self._segment)
+    def __init__(self, folder: Path, schema) -> None:
+        self.schema = schema
+        self.storage = FileStorage(str(folder))
+        self.segment = W3Codec().new_segment(self.storage, INDEX_NAME)
+        self._perdoc = W3Codec().per_document_writer(self.storage, self.segment)
         self._terms: dict[str, dict[bytes, _Term]] = defaultdict(dict)
         self._lengths: dict[str, array] = defaultdict(lambda: array("I"))  # per field and document: the length byte's value
-        self._docs = 0
-        self._postings = 0
+        self.docs = 0
+        self.postings = 0
 
-    def add_analysed(self, doc: Analysed) -> None:
-        docnum, perdoc = self._docs, self._perdoc
+    def add(self, doc: Analysed) -> int:
+        """Gather a document; its number in the segment."""
+        docnum, perdoc = self.docs, self._perdoc
         perdoc.start_doc(docnum)
         for name, items, stored, length, positions in doc:
             field = self.schema[name]
@@ -104,19 +103,17 @@ class BulkWriter(SegmentWriter):
                 if positions is not None:
                     term.counts.append(len(positions[k]))
                     term.positions.extend(positions[k])
-            self._postings += len(items)
+            self.postings += len(items)
         perdoc.finish_doc()
-        self._docs += 1
-        if self._postings >= SEGMENT_POSTINGS:
-            self._write_batch()
-            self._start_batch()
+        self.docs += 1
+        return docnum
 
-    def _write_batch(self) -> None:
-        """The gathered documents as one segment."""
+    def write(self):
+        """Write the segment and its postings arrays; the segment (None when it has no document)."""
         self._perdoc.close()
-        if not self._docs:
-            return
-        fields, arrays = W3Codec().field_writer(self.storage, self._segment), {}
+        if not self.docs:
+            return None
+        fields, arrays = W3Codec().field_writer(self.storage, self.segment), {}
         arrayed = postings.arrayed_fields(self.schema)
         for name in sorted(self._terms):
             fields.start_field(name, self.schema[name])
@@ -130,25 +127,78 @@ class BulkWriter(SegmentWriter):
             if name in arrayed:
                 arrays[name] = _arrays(order, [terms[t] for t in order], self.schema[name].format.supports("positions"))
         fields.close()
-        self._segment.set_doc_count(self._docs)
+        self.segment.set_doc_count(self.docs)
         arrays = {name: arrays.get(name) or _arrays([], [], self.schema[name].format.supports("positions")) for name in arrayed}
-        postings.save(postings.path_of(Path(self.storage.folder), self._segment), arrays)
-        self._written.append(self._segment)
+        postings.save(postings.path_of(Path(self.storage.folder), self.segment), arrays)
+        return self.segment
+
+
+class Segments:
+    """The new segments one process writes: documents go into a batch, written as a segment every
+    SEGMENT_POSTINGS postings and at `finish`. A copy made by fork starts afresh (segment ids are
+    drawn in the process that writes)."""
+
+    def __init__(self, folder: Path, schema) -> None:
+        self.folder, self.schema = folder, schema
+        self._batch: Batch | None = None
+        self._written: list = []
+        self._pid = os.getpid()
+
+    def add(self, doc: Analysed) -> tuple[str, int]:
+        """Gather a document: (its segment's id, its number there)."""
+        if self._pid != os.getpid():
+            self._batch, self._written, self._pid = None, [], os.getpid()
+        if self._batch is None:
+            self._batch = Batch(self.folder, self.schema)
+        batch = self._batch
+        where = batch.segment.segment_id(), batch.add(doc)
+        if batch.postings >= SEGMENT_POSTINGS:
+            self._written.append(batch.write())
+            self._batch = None
+        return where
+
+    def finish(self) -> list:
+        """Write what is gathered; every segment this process wrote."""
+        if self._pid != os.getpid():  # a copy made by fork that was given nothing
+            return []
+        if self._batch is not None:
+            self._written.append(self._batch.write())
+        written, self._batch, self._written = [s for s in self._written if s is not None], None, []
+        return written
+
+
+class BulkWriter(SegmentWriter):
+    """A Whoosh SegmentWriter (it holds the index lock, deletes, merges small segments at commit)
+    that commits segments written by `Segments`, in this process or others."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        for name, field in ix.schema.items():
+            if field.vector or field.column_type or field.separate_spelling():
+                raise ValueError(f"BulkWriter does not write vectors, columns or spelling (field {name!r})")
+        self._adopted: list = []
+        self._unwanted: list[tuple[str, int]] = []
+
+    def adopt(self, segments: list) -> None:
+        """Segments to commit with the index."""
+        self._adopted += segments
+
+    def unwant(self, where: tuple[str, int]) -> None:
+        """A document written into an adopted segment that the index is not to have (it is deleted)."""
+        self._unwanted.append(where)
 
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:
         self._check_state()
-        self._write_batch()
+        by_id = {s.segment_id(): s for s in self._adopted}
+        for segment_id, docnum in self._unwanted:
+            by_id[segment_id].delete_document(docnum)
         segments = self._merge_segments(mergetype, optimize, merge)
         if self._added:  # small segments merged into Whoosh's own new segment
             segments.append(self._finalize_segment())
         else:
             self._close_segment()
-        self._commit_toc(segments + self._written)
+        self._commit_toc(segments + self._adopted)
         self._finish()
-
-    def cancel(self) -> None:
-        self._perdoc.close()
-        super().cancel()
 
 
 def _arrays(order: list[bytes], terms: list[_Term], positional: bool) -> dict:

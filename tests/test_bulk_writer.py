@@ -5,7 +5,7 @@ from whoosh.index import create_in
 
 from index import bulk_writer, postings
 from index.build import index_fields, whoosh_analysis
-from index.bulk_writer import BulkWriter
+from index.bulk_writer import BulkWriter, Segments
 from index.codec import WritingCodec
 from index.schema import ID_FIELD, make_schema
 from index.text_items import text_items
@@ -47,9 +47,11 @@ def test_segments_are_whooshs(tmp_path, fixture_docs, sample_docs, monkeypatch, 
             writer.add_document(**fields)
     (tmp_path / "bulk").mkdir()
     bulk = create_in(str(tmp_path / "bulk"), make_schema())
-    writer = BulkWriter(bulk, codec=WritingCodec(), compound=False)
+    segments = Segments(tmp_path / "bulk", bulk.schema)
     for doc in cleaned:
-        writer.add_analysed(whoosh_analysis(bulk.schema, doc))
+        segments.add(whoosh_analysis(bulk.schema, doc))
+    writer = BulkWriter(bulk, codec=WritingCodec(), compound=False)
+    writer.adopt(segments.finish())
     writer.commit()
     segments = len(bulk._segments())
     assert segments > 3 if segment_postings else segments == 1
@@ -66,13 +68,21 @@ def test_segments_are_whooshs(tmp_path, fixture_docs, sample_docs, monkeypatch, 
         assert postings.path_of(tmp_path / "bulk", segment).read_bytes() == derived.read_bytes()
 
 
-def test_a_cancelled_bulk_writer_leaves_the_index_as_it_was(tmp_path, fixture_docs):
+def test_an_unwanted_document_is_deleted_and_a_cancelled_writer_commits_nothing(tmp_path, fixture_docs):
     ix = create_in(str(tmp_path), make_schema())
-    writer = BulkWriter(ix, codec=WritingCodec(), compound=False)
-    writer.add_analysed(whoosh_analysis(ix.schema, next(iter(fixture_docs.values()))))
-    writer.cancel()
+    segments, docs = Segments(tmp_path, ix.schema), list(fixture_docs.values())[:3]
+    places = [segments.add(whoosh_analysis(ix.schema, doc)) for doc in docs]
+    written = segments.finish()
+    cancelled = BulkWriter(ix)
+    cancelled.adopt(written)
+    cancelled.cancel()
     assert ix.doc_count_all() == 0
-    BulkWriter(ix).cancel()  # the lock was released
+    writer = BulkWriter(ix)  # the lock was released
+    writer.adopt(written)
+    writer.unwant(places[1])
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert sorted(stored[ID_FIELD] for _, stored in searcher.iter_docs()) == sorted([docs[0].id, docs[2].id])
 
 
 def test_text_items_are_what_whooshs_analyzers_make(fixture_docs, sample_docs):

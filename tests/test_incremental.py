@@ -127,7 +127,7 @@ def test_rollback_makes_the_previous_generation_live_and_a_build_goes_on_from_it
 def test_a_build_killed_mid_way_leaves_the_live_generation_serving_and_the_next_build_succeeds(corpus, tmp_path):
     index_dir = tmp_path / "index"
     live = build(corpus, index_dir).generation
-    for n in range(3 * PARALLEL_FROM):  # a parallel build (cleaning workers, Whoosh sub-writers), seconds long
+    for n in range(3 * PARALLEL_FROM):  # a parallel build (cleaning workers), seconds long
         (corpus / f"more/{n // 100}").mkdir(parents=True, exist_ok=True)
         (corpus / f"more/{n // 100}/{n}.txt").write_text(article(n), encoding="utf-8")
     proc = subprocess.Popen(
