@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import create_in, open_dir
 
-from index import compounds, duplicates, letters, manifest, postings, store
+from index import compounds, duplicates, language, letters, manifest, postings, store
 from index.actors import Gazetteer, load_gazetteer
 from index.clean import clean, line_keys, model_for
 from index.clean.model import LineModel
@@ -297,7 +297,7 @@ def _build(corpus, index_dir, actors_file, rules_dir, cleaner_model, progress, f
                     reasons = Counter(s.reason for s in report.skipped)
                     detail = ", ".join(f"{n} {r}" for r, n in reasons.most_common()) or "no corpus files"
                     raise BuildError(f"nothing could be indexed from {corpus} ({detail})")
-                store.finish(generation, report.to_dict())
+                store.finish(generation, report.to_dict(), live_dir if previous is not None else None)
                 if target is not None:
                     before = store.read_duplicates(live_dir) if previous is not None else []
                     target.publish(generation.name, run.writer, report.to_dict(), run.ids(), run.groups, before)
@@ -384,6 +384,7 @@ class _Build:
         if _forking_workers:  # loaded once here, the workers share them; else each loads its own
             compounds.load()
             letters.load()
+            language.load()
         try:
             if self.target is not None:
                 writer = self.target.open(self.generation.name, self.previous is not None, self._stale())

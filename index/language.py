@@ -68,6 +68,12 @@ def _get_detector():
         return _detector
 
 
+def load() -> None:
+    """Load lingua's language models now (about a second; a build does it before it forks its
+    workers, which then share them instead of each loading its own)."""
+    _detect("Sprog og sprache")
+
+
 def detect(text: str) -> tuple[str, float]:
     """The language of `text` and lingua's confidence in it; `und` when there is too little text. A
     long text is judged by its first QUICK_CHARS characters when they decide it (lingua's time grows

@@ -110,11 +110,31 @@ def read_duplicates(generation: Path) -> list[list[str]]:
         return []
 
 
-def finish(generation: Path, report: dict) -> None:
+def finish(generation: Path, report: dict, previous: Path | None = None) -> None:
     """Record the size and checksum of every file of a generation, then mark it complete by writing
-    its report (atomically)."""
-    write_atomic(generation / CHECKSUMS, json.dumps({path.name: _fingerprint(path) for path in _data_files(generation)}))
+    its report (atomically). A file hard-linked from the `previous` generation (the same file on
+    disk, which Whoosh never changes) keeps the checksum recorded there instead of being read again."""
+    known = _recorded_checksums(previous) if previous is not None else {}
+    fingerprints = {}
+    for path in _data_files(generation):
+        same = path.name in known and _same_file(path, previous / path.name)
+        fingerprints[path.name] = known[path.name] if same else _fingerprint(path)
+    write_atomic(generation / CHECKSUMS, json.dumps(fingerprints))
     write_atomic(generation / REPORT, json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _recorded_checksums(generation: Path) -> dict[str, list[int]]:
+    try:
+        return json.loads((generation / CHECKSUMS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def verify(generation: Path) -> str | None:

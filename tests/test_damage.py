@@ -117,3 +117,19 @@ def test_over_http_a_truncated_live_generation_leaves_the_service_degraded_not_d
         assert "refused index generation" in server.output()
     finally:
         server.stop()
+
+
+def test_an_incremental_build_keeps_the_checksums_of_the_files_it_carries_over(tmp_path):
+    """A file hard-linked from the live generation keeps its recorded checksum, so damage done to it
+    before the next build is still found in the new generation."""
+    index_dir = tmp_path / "index"
+    first = build(corpus_of(tmp_path / "c", FIRST), index_dir, full=True).generation
+    old = store.generations_dir(index_dir) / first
+    damaged = largest_file(old)
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(data)  # in place: the same file on disk, as bit rot would leave it
+    second = build(corpus_of(tmp_path / "c", SECOND), index_dir).generation
+    new = store.generations_dir(index_dir) / second
+    assert (new / damaged.name).samefile(damaged)  # carried over by a hard link
+    assert store.verify(new) == f"{new / damaged.name} does not have the checksum its build recorded"
