@@ -25,31 +25,16 @@ from index.actors import Gazetteer, load_gazetteer
 from index.clean import clean, line_keys, model_for
 from index.clean.model import LineModel
 from index.clean.rules import Rules, load_rules
-from index.bulk_writer import Analysed, BulkWriter, Segments
-from index.bulk_writer import analyse as analyse_fields
+from index.bulk_writer import BulkWriter, Segments
 from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
-from index.opensearch.mapping import source as opensearch_source
 from index.opensearch.target import OpenSearchTarget, TargetError, concrete_index
 from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
-from index.schema import (
-    ACTOR_TERMS_FIELD,
-    ACTORS_FIELD,
-    DATE_FIELD,
-    ID_FIELD,
-    LANG_FIELD,
-    actor_term,
-    compounding,
-    make_schema,
-    parts_fields,
-    text_field,
-    title_field,
-    words_field,
-)
+from index.schema import ID_FIELD, make_schema
+from index.sinks import ToCluster, ToSegments
 from index.sources import corpus_files, read_file
-from index.text_items import text_items
 
 log = logging.getLogger(__name__)
 
@@ -153,85 +138,6 @@ def prepare(
         doc.date = date_from_timestamps([r.text for r in doc.removed if r.reason == "timestamp"])
     doc.actors = gazetteer.count(doc.content)
     return doc
-
-
-class _ToCluster:
-    """Documents analysed for OpenSearch in the processes that clean them, sent by the main one."""
-
-    def __init__(self, writer) -> None:
-        self.writer = writer
-
-    def analyse(self, doc: CleanDocument) -> dict:
-        return opensearch_source(doc)
-
-    def add(self, doc: CleanDocument, body: dict) -> None:
-        self.writer.add(doc, body)
-
-    def discard(self, body: dict) -> None:
-        """A document not to index (its id was taken): it was never sent."""
-
-    def finish(self) -> list:
-        return []
-
-    def adopt(self, finished: list[list]) -> None:
-        """Nothing was written elsewhere."""
-
-
-class _ToSegments:
-    """Documents analysed and gathered into new Whoosh segments by the processes that clean them
-    (index.bulk_writer.Segments); the main process commits the segments."""
-
-    def __init__(self, writer: BulkWriter, segments: Segments) -> None:
-        self.writer, self.segments = writer, segments
-
-    def analyse(self, doc: CleanDocument) -> tuple[str, int]:
-        """Where the document went: (segment id, document number)."""
-        return self.segments.add(whoosh_analysis(self.segments.schema, doc))
-
-    def add(self, doc: CleanDocument, where: tuple[str, int]) -> None:
-        """Written already."""
-
-    def discard(self, where: tuple[str, int]) -> None:
-        self.writer.unwant(where)
-
-    def finish(self) -> list:
-        return self.segments.finish()
-
-    def adopt(self, finished: list[list]) -> None:
-        for segments in finished:
-            self.writer.adopt(segments)
-
-
-def whoosh_analysis(schema, doc: CleanDocument) -> Analysed:
-    """The document's Whoosh fields, analysed for the bulk writer (in the process that cleaned it),
-    its title and text tokenized once for all their fields."""
-    return analyse_fields(schema, index_fields(doc), text_items(schema, doc.lang, doc.title or "", doc.text))
-
-
-def index_fields(doc: CleanDocument) -> dict:
-    """The Whoosh fields of one document."""
-    fields = {
-        ID_FIELD: doc.id,
-        LANG_FIELD: doc.lang,
-        ACTORS_FIELD: " ".join(m.id for m in doc.actors),
-        ACTOR_TERMS_FIELD: " ".join(" ".join([actor_term(doc.lang, m.id)] * m.count) for m in doc.actors),
-        title_field(doc.lang): doc.title or "",
-        text_field(doc.lang): doc.text,
-        words_field(doc.lang): "\n".join(doc.content),
-        "title": doc.title,
-        "text": doc.text,
-        "url": doc.url,
-        "source": doc.source,
-        "source_path": doc.source_path,
-        "actor_mentions": [(m.id, m.count) for m in doc.actors],
-        "removed": [(r.text, r.reason) for r in doc.removed],
-    }
-    if compounding(doc.lang):
-        title_parts, text_parts = parts_fields(doc.lang)
-        fields[title_parts], fields[text_parts] = doc.title or "", doc.text
-    if doc.date is not None:
-        fields[DATE_FIELD] = str(doc.date)
-    return fields
 
 
 def build(
@@ -388,10 +294,10 @@ class _Build:
         try:
             if self.target is not None:
                 writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
-                sink = _ToCluster(writer)
+                sink = ToCluster(writer)
             else:
                 writer = self._writer(live)
-                sink = _ToSegments(writer, Segments(self.generation, writer.schema))
+                sink = ToSegments(writer, Segments(self.generation, writer.schema))
             self.writer = writer
             try:
                 self._index(sink, repeated, progress)
@@ -474,7 +380,7 @@ class _Build:
                 writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
         return writer
 
-    def _index(self, sink: _ToCluster | _ToSegments, repeated: RepeatedLines, progress: Progress | None) -> None:
+    def _index(self, sink: ToCluster | ToSegments, repeated: RepeatedLines, progress: Progress | None) -> None:
         """Clean, understand and analyse the files to read (in worker processes when there are many),
         and take their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
@@ -531,7 +437,7 @@ class _Understanding:
     analysed for the target here too (`sink`: in the worker processes of a parallel build)."""
 
     def __init__(
-        self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool, sink: _ToCluster | _ToSegments,
+        self, corpus: Path, gazetteer: Gazetteer, rules: Rules, repeated: RepeatedLines, model: LineModel | bool, sink: ToCluster | ToSegments,
     ) -> None:
         self.corpus, self.gazetteer, self.rules, self.repeated, self.model = corpus, gazetteer, rules, repeated, model
         self.sink = sink
@@ -574,7 +480,7 @@ def _finish_in_worker(_: int) -> list:
     return finished
 
 
-def _add(outcome: _Outcome | Skipped, sink: _ToCluster | _ToSegments, record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
+def _add(outcome: _Outcome | Skipped, sink: ToCluster | ToSegments, record: manifest.FileRecord, seen_ids: dict[str, str]) -> None:
     if isinstance(outcome, Skipped):
         record.skipped.append((outcome.source, outcome.reason, outcome.detail))
         return

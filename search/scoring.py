@@ -44,12 +44,13 @@ CACHE_FROM = 2_000  # postings: a term with fewer is read again each time (a few
 
 class ScoringCache:
     """What one generation's queries reuse: each segment's postings arrays (index.postings, by
-    segment id), its field lengths (loaded on first use) and the scored postings of common terms,
-    least recently used dropped first beyond CACHED_MIB."""
+    segment id), its field lengths (loaded on first use), each field's average length, and the
+    scored postings of common terms, least recently used dropped first beyond CACHED_MIB."""
 
     def __init__(self, arrays: dict[str, SegmentArrays] | None = None, mib: int = CACHED_MIB) -> None:
         self.arrays = arrays or {}
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._averages: dict[str, float] = {}
         self._terms = LruCache(mib * 2**20, weigh=lambda found: found[0].nbytes + found[1].nbytes)
         self._lock = threading.Lock()
 
@@ -61,6 +62,14 @@ class ScoringCache:
             with self._lock:
                 self._lengths[key] = lengths
         return lengths
+
+    def average_length(self, searcher, fieldname: str) -> float:
+        """The field's average length over the generation, as Whoosh's BM25F takes it (Whoosh sums
+        every segment's total again at each call)."""
+        found = self._averages.get(fieldname)
+        if found is None:
+            found = self._averages[fieldname] = searcher.avg_field_length(fieldname) or 1
+        return found
 
     def term(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
         return self._terms.get(key)
@@ -153,7 +162,7 @@ class Evaluator:
             return weights
         parent = self.leaf.get_parent()
         idf = parent.idf(fieldname, text)
-        avgfl = parent.avg_field_length(fieldname) or 1
+        avgfl = self.cache.average_length(parent, fieldname)
         B = self.weighting._field_B.get(fieldname, self.weighting.B)
         K1 = self.weighting.K1
         lengths = self.cache.lengths(self.reader, self.segment, fieldname)[ids]

@@ -4,7 +4,7 @@ import pytest
 from whoosh.index import create_in
 
 from index import bulk_writer, postings
-from index.build import index_fields, whoosh_analysis
+from index.sinks import index_fields, whoosh_analysis
 from index.bulk_writer import BulkWriter, Segments
 from index.codec import WritingCodec
 from index.schema import ID_FIELD, make_schema
