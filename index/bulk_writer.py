@@ -7,8 +7,9 @@ worker process that cleans it (`analyse`: the very `(term, frequency, weight, en
 Whoosh's fields make), and the same process gathers the postings per field and term (`Segments`):
 documents come in order, so each term's postings are already sorted. Every SEGMENT_POSTINGS
 postings, and when the build has read everything, it writes a segment through Whoosh's own W3
-codec, a posting block at a time (Whoosh's block writer, given the block's arrays at once), with the
-segment's postings arrays (index.postings) beside it. The files are ordinary Whoosh segments that
+codec, a posting block at a time (Whoosh's block writer, given the block's arrays at once: internals
+of the W3 codec, pinned with Whoosh in pyproject.toml), with the segment's postings arrays
+(index.postings) beside it. The files are ordinary Whoosh segments that
 Whoosh opens and searches; tests/test_bulk_writer.py checks them against what Whoosh's writer makes
 of the same documents.
 
@@ -24,7 +25,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME as INDEX_NAME
@@ -213,8 +213,8 @@ def _arrays(order: list[bytes], terms: list[_Term], positional: bool) -> dict:
 
 
 def _write_postings(writer, term: _Term, lengths: array | None) -> None:
-    """One term's postings through Whoosh's W3 postings writer: an inlined single posting as Whoosh
-    adds it, else block by block with the block's statistics."""
+    """One term's postings through Whoosh's W3 postings writer: a single posting as Whoosh adds it,
+    else block by block with the block's statistics."""
     ids, weights, values = term.ids, term.weights, term.values
     if len(ids) == 1:
         writer.add_posting(ids[0], weights[0], values[0] if values else b"", lengths[ids[0]] if lengths else None)
