@@ -48,7 +48,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_the_build() -> None:
-    """In a process a parallel build forks (cleaning workers, arrays writers): die when the
+    """In a process a parallel build forks (its cleaning workers): die when the
     build dies. They inherit its build lock at fork, and a build killed with -9 must not leave them
     holding it."""
     if _forking_workers:
@@ -306,7 +306,7 @@ class _Build:
                 raise
             writer.commit()
             if self.target is None:
-                postings.write_missing(self.generation, PROCESSES if self._parallel() else 1)
+                postings.write_missing(self.generation)
         finally:
             _forking_workers = False
 

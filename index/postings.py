@@ -25,9 +25,7 @@ from __future__ import annotations
 import bisect
 import json
 import mmap
-import multiprocessing
 import struct
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from pathlib import Path
 from pickle import loads
@@ -54,26 +52,13 @@ def arrayed_fields(schema) -> list[str]:
     return [name for name, field in schema.items() if field.scorable and field.format is not None]
 
 
-def write_missing(generation: Path, processes: int = 1) -> list[str]:
-    """Write the arrays file of every segment of the index in `generation` that has none, up to
-    `processes` segments at a time; the segment ids written."""
+def write_missing(generation: Path) -> None:
+    """Derive the arrays file of every segment of the index in `generation` that has none (the bulk
+    writer writes its own; this is for a segment Whoosh merged)."""
     ix = open_dir(str(generation))
-    missing = [s for s in ix._segments() if not path_of(generation, s).exists()]
-    if processes > 1 and len(missing) > 1:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(processes, len(missing)), mp_context=context) as pool:
-            list(pool.map(_write_one, [generation] * len(missing), [s.segment_id() for s in missing]))
-    else:
-        for segment in missing:
+    for segment in ix._segments():
+        if not path_of(generation, segment).exists():
             write_segment(ix, segment, path_of(generation, segment))
-    return [s.segment_id() for s in missing]
-
-
-def _write_one(generation: Path, segment_id: str) -> None:
-    """In a worker process: one segment's arrays."""
-    ix = open_dir(str(generation))
-    segment = next(s for s in ix._segments() if s.segment_id() == segment_id)
-    write_segment(ix, segment, path_of(generation, segment))
 
 
 def open_segments(generation: Path, ix) -> dict[str, SegmentArrays]:
@@ -177,6 +162,10 @@ def read_blocks(matcher: W3LeafMatcher, values: list | None = None) -> tuple[np.
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def _aligned(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
+
+
 def _starts(sizes: np.ndarray) -> np.ndarray:
     out = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=out[1:])
@@ -189,9 +178,9 @@ def save(target: Path, fields: dict[str, dict[str, np.ndarray]]) -> None:
     header, offset = {}, 0
     for name, values in arrays.items():
         header[name] = [values.dtype.str, offset, len(values)]
-        offset += -(-values.nbytes // _ALIGN) * _ALIGN
+        offset += _aligned(values.nbytes)
     encoded = json.dumps(header).encode()
-    start = -(-(_HEADER.size + len(encoded)) // _ALIGN) * _ALIGN
+    start = _aligned(_HEADER.size + len(encoded))
     partial = target.with_name(target.name + ".partial")
     with partial.open("wb") as fh:
         fh.write(_HEADER.pack(MAGIC, len(encoded)) + encoded)
@@ -212,11 +201,12 @@ class SegmentArrays:
         if magic != MAGIC:
             raise ValueError(f"{path} is not a postings arrays file")
         header = json.loads(self._map[_HEADER.size : _HEADER.size + size])
-        start = -(-(_HEADER.size + size) // _ALIGN) * _ALIGN
-        arrays = {name: np.frombuffer(self._map, dtype=dtype, count=n, offset=start + at) for name, (dtype, at, n) in header.items()}
-        self._fields = {}
-        for name in {key.split("/")[0] for key in arrays}:
-            self._fields[name] = FieldArrays({key.split("/")[1]: a for key, a in arrays.items() if key.split("/")[0] == name})
+        start = _aligned(_HEADER.size + size)
+        by_field: dict[str, dict[str, np.ndarray]] = {}
+        for key, (dtype, at, n) in header.items():
+            name, kind = key.split("/")
+            by_field.setdefault(name, {})[kind] = np.frombuffer(self._map, dtype=dtype, count=n, offset=start + at)
+        self._fields = {name: FieldArrays(arrays) for name, arrays in by_field.items()}
 
     def field(self, name: str) -> FieldArrays | None:
         return self._fields.get(name)
