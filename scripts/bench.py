@@ -363,16 +363,10 @@ def time_http(engine: Engine, mix: list[dict], workers: int, clients: int = 8) -
     """The mix over HTTP from `clients` threads to a server of `workers` processes: requests/second,
     latencies, the server's peak resident memory (MiB, its processes together)."""
     env = os.environ | engine.env | {"NEWSFACET_PORT": "8765", "NEWSFACET_RATE_LIMIT": "0", "NEWSFACET_HOST": "127.0.0.1", "NEWSFACET_WORKERS": str(workers)}
-    server = subprocess.Popen([sys.executable, "-m", "api"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "api"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = "http://127.0.0.1:8765"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        _wait_for_workers(server, workers)
         with httpx.Client(base_url=base, timeout=300) as warm:  # a new generation's vocabulary is read first
             warm.get("/search", params={"q": WARM_UP, "size": 1})
         work: queue.Queue = queue.Queue()
@@ -407,6 +401,19 @@ def time_http(engine: Engine, mix: list[dict], workers: int, clients: int = 8) -
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _wait_for_workers(server: subprocess.Popen, workers: int) -> None:
+    """Until every worker has opened the index (uvicorn logs each one's start-up): the load test
+    measures the server as it serves, not one worker answering while the other still starts."""
+    started = 0
+    for line in server.stderr:
+        started += "Application startup complete" in line
+        if started == workers:
+            break
+    else:
+        raise SystemExit(f"the server stopped before its {workers} workers started (exit code {server.wait()})")
+    threading.Thread(target=server.stderr.read, daemon=True).start()  # drained, so that logging never blocks
 
 
 def _process_tree(pid: int) -> list[int]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher
 
 from index.dates import INTERVALS, PartialDate, day_number
+from index.postings import read_blocks
 from index.schema import ACTORS_FIELD, DATE_FIELD, LANG_FIELD
 
 UNDATED = "undated"
@@ -82,13 +85,22 @@ class FacetArrays:
         self.offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(docs_flat, minlength=n), out=self.offsets[1:])
 
-    @staticmethod
-    def _postings(reader, fieldname: str):
-        if fieldname not in reader.indexed_field_names():
-            return
-        for term in reader.lexicon(fieldname):
-            docs = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
-            yield term.decode("utf-8"), docs
+    def _postings(self, reader, fieldname: str):
+        """Each term of the field with its live documents, read segment by segment and a posting
+        block at a time (Whoosh's merged postings decode one id at a time)."""
+        found: dict[bytes, list[np.ndarray]] = {}
+        for leaf, offset in reader.leaf_readers():
+            if fieldname not in leaf.indexed_field_names():
+                continue
+            for term in leaf.lexicon(fieldname):
+                matcher = leaf.postings(fieldname, term)
+                while isinstance(matcher, FilterMatcher):  # deleted documents: dropped by `live` below
+                    matcher = matcher.child
+                ids = read_blocks(matcher)[0] if isinstance(matcher, W3LeafMatcher) else np.fromiter(matcher.all_ids(), dtype=np.int64)
+                found.setdefault(term, []).append(ids + offset)
+        for term in sorted(found):
+            docs = np.concatenate(found[term])
+            yield term.decode("utf-8"), docs[self.live[docs]]
 
     # -- filters --------------------------------------------------------------------------------
     def all_docs(self) -> np.ndarray:

@@ -34,12 +34,12 @@ class Generation:
         self._retired = False
         self.scoring = ScoringCache(postings.open_segments(path, self.index))
         self.results = LruCache(RESULTS_CACHED)  # dropped with the generation: never an answer from an older index
-        own = self.index.searcher()  # the generation's own, closed with the rest; Compounds reads it later
+        own = self.index.searcher()  # the generation's own, closed with the rest
         self._searchers.append(own)
         self.facets = FacetArrays(own.reader())
         self.duplicates = Duplicates(own, store.read_duplicates(path), self.facets.size)
         self.compounds = Compounds(lexicon(own.reader()), self.facets.langs)
-        threading.Thread(target=self.compounds.warm, name=f"vocabulary {self.name}", daemon=True).start()
+        self.compounds.warm()  # before the generation serves: no query waits for its vocabulary
 
     def searcher(self):
         """This thread's searcher."""
