@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse
 from api import errors, security
 from api.head import HeadAsGet
 from api.observe import Observe
-from api.routes import actors, admin, documents, health, metrics, search, stats
+from api.routes import actors, admin, documents, exports, health, metrics, search, stats, trends
 from search import ReindexJobs, SearchService, Settings
 from search.backends import open_backend
 
@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        service = SearchService(open_backend(settings), settings.actors_file)
+        service = SearchService(open_backend(settings), settings.actors_file, settings.export_limit)
         service.start()
         # FastAPI runs the (CPU-bound) routes in anyio's thread pool; see Settings.threads.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     security.install(app, settings)
-    for module in (search, documents, actors, stats, health, metrics, admin):
+    for module in (search, exports, trends, documents, actors, stats, health, metrics, admin):
         app.include_router(module.router)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])

@@ -36,7 +36,7 @@ class Facets(BaseModel):
     date: list[FacetValue] = Field(description="multi-select: counts apply every filter but from/to")
 
 
-class QueryEcho(BaseModel):
+class FiltersEcho(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     q: str
@@ -44,6 +44,9 @@ class QueryEcho(BaseModel):
     actor: list[str]
     from_: str | None = Field(alias="from")
     to: str | None
+
+
+class QueryEcho(FiltersEcho):
     sort: str
     page: int
     size: int
@@ -63,6 +66,48 @@ class SearchResponse(BaseModel):
     hits: list[Hit]
     facets: Facets
     suggestion: Suggestion | None
+
+
+class TrendsEcho(FiltersEcho):
+    interval: str
+    split: str | None
+
+
+class TrendPoint(BaseModel):
+    period: str = Field(description="as the date facet's values: a date less precise than the interval is its own, coarser period")
+    count: int = Field(description="the series' matching articles dated in the period")
+    of: int = Field(description="every article of the series' languages dated in the period, whatever it says")
+    share: float | None = Field(description="count / of; null when `of` is 0")
+
+
+class TrendSeries(BaseModel):
+    value: str = Field(description="`all`, a language code or an actor id", examples=["de"])
+    label: str
+    total: int = Field(description="the series' matching articles, dated or not")
+    undated: int = Field(description="of them, undated: in no period")
+    points: list[TrendPoint] = Field(description="one per period of `periods`, in order")
+
+
+class TrendsResponse(BaseModel):
+    query: TrendsEcho
+    periods: list[str] = Field(description="every period any series' languages have articles in, oldest first")
+    series: list[TrendSeries]
+    took_ms: float
+
+
+class CoMention(ActorRef):
+    count: int = Field(description="matching articles naming both actors")
+    articles: int = Field(description="matching articles naming this actor")
+    share: float = Field(description="count / with_actor: how many of the actor's articles name this one too")
+    lift: float = Field(description="share / (articles / the response's `articles`): above 1, named together more than chance")
+
+
+class CoMentionsResponse(BaseModel):
+    actor: ActorRef
+    query: FiltersEcho
+    articles: int = Field(description="articles the search matches")
+    with_actor: int = Field(description="of them, naming the actor")
+    co_mentions: list[CoMention]
 
 
 class DocumentActor(ActorRef):

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         "", pattern=r"^(/[\w.~-]+)*$",
         description="the sub-path a reverse proxy serves the product under (`/newsfacet`): the page, its assets and API calls, `/docs` and the schema work under it, whether the proxy takes the sub-path off the requests it passes on or not",
     )
+    export_limit: int = Field(
+        10_000, ge=1, le=10_000,
+        description="articles one `/search.csv` or `/search.jsonl` export holds at most; a search listing more is refused (422) with the limit named, to be narrowed or exported in parts. At most 10,000, OpenSearch's result window",
+    )
     host: str = Field("127.0.0.1", description="address `newsfacet-serve` listens on")
     port: int = Field(8000, ge=1, le=65535, description="port `newsfacet-serve` listens on")
     workers: int = Field(

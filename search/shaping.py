@@ -83,5 +83,13 @@ class Shaper:
         return doc
 
     @staticmethod
+    def row(stored: dict, text: bool) -> dict:
+        """An export's row: the reference, the ids of the actors it mentions (most mentioned first)
+        and, when asked, the cleaned text."""
+        row = {k: stored.get(k) for k in ("id", "date", "lang", "title", "url", "source")}
+        row["actors"] = [a for a, _ in stored["actor_mentions"]]
+        return row | {"text": stored["text"]} if text else row
+
+    @staticmethod
     def ref(stored: dict) -> dict:
         return {k: stored.get(k) for k in ("id", "title", "lang", "date", "url", "source")}

@@ -39,3 +39,32 @@ def expected_facets(docs, *, lang=(), actor=(), date_from=None, date_to=None, in
 
 def facet_counts(facet: list[dict]) -> dict[str, int]:
     return {v["value"]: v["count"] for v in facet if v["count"]}
+
+
+def expected_trend(docs, *, lang=(), actor=(), date_from=None, date_to=None, interval="month", matches=None):
+    """Per period, and `undated`: the documents matching every filter, the window included (an
+    undated document is in no window)."""
+    lo = PartialDate.parse(date_from).first_day() if date_from else None
+    hi = PartialDate.parse(date_to).last_day() if date_to else None
+    counts = Counter()
+    for d in docs.values():
+        if (matches is not None and d.id not in matches) or (lang and d.lang not in lang):
+            continue
+        if not set(actor) <= {m.id for m in d.actors}:
+            continue
+        if d.date is None:
+            if lo is None and hi is None:
+                counts["undated"] += 1
+        elif (hi is None or d.date.first_day() <= hi) and (lo is None or d.date.last_day() >= lo):
+            counts[str(d.date.truncate(interval))] += 1
+    return dict(counts)
+
+
+def expected_co_mentions(docs, actor, *, lang=()):
+    """(articles, articles naming `actor`, {other: (articles naming both, articles naming other)})."""
+    pool = [d for d in docs.values() if not lang or d.lang in lang]
+    named = [{m.id for m in d.actors} for d in pool]
+    with_actor = [ids for ids in named if actor in ids]
+    both = Counter(a for ids in with_actor for a in ids if a != actor)
+    alone = Counter(a for ids in named for a in ids)
+    return len(pool), len(with_actor), {a: (n, alone[a]) for a, n in both.items()}

@@ -97,7 +97,7 @@ def test_document_route_takes_ids_with_slashes_and_removed_on_request(client):
 def test_head_answers_every_get_route_as_the_get_does_without_a_body(client):
     """Every GET route of the OpenAPI schema, and the page and its assets: the same status and
     headers, no body. The admin route answers 403 either way (no token is set here)."""
-    values = {"doc_id": "da/avis-a/2023-06-02-nordkorea", "job": "nope"}
+    values = {"doc_id": "da/avis-a/2023-06-02-nordkorea", "job": "nope", "actor_id": "iran"}
     paths = [path for path, methods in client.get("/openapi.json").json()["paths"].items() if "get" in methods]
     assert len(paths) >= 7
     for path in [*paths, "/", "/static/app.js", "/docs", "/openapi.json", "/documents/no-such-id"]:
@@ -127,3 +127,21 @@ def test_empty_form_fields_mean_no_filter(client):
     body = client.get("/search?q=&lang=&actor=&from=&to=").json()
     assert body["total"] == client.get("/search").json()["total"] > 0
     assert body["query"]["lang"] == [] and body["query"]["from"] is None
+
+
+def test_an_export_past_its_limit_is_refused_naming_the_limit(fixture_index):
+    with TestClient(create_app(Settings(index_dir=fixture_index, export_limit=3)), raise_server_exceptions=False) as c:
+        listed = c.get("/search", params={"lang": "da", "facet_size": 100}).json()
+        rare = next(v["value"] for v in listed["facets"]["actor"] if v["count"] <= 3)
+        fits = c.get("/search.csv", params={"lang": "da", "actor": rare})
+        too_many = c.get("/search.jsonl", params={"lang": "da"})
+    assert listed["total"] - listed["collapsed"] > 3
+    assert_error(too_many, 422, "invalid_parameter", "q")
+    message = too_many.json()["error"]["message"]
+    assert "at most 3" in message and f"lists {listed['total'] - listed['collapsed']} articles" in message
+    assert fits.status_code == 200 and int(fits.headers["x-total-count"]) <= 3
+
+
+def test_an_export_limit_above_the_result_window_is_refused_at_start():
+    with pytest.raises(ValueError, match="export_limit"):
+        Settings(export_limit=10_001)

@@ -275,3 +275,86 @@ def test_the_page_is_served_with_its_security_headers(sample_server):
 def test_the_readme_shows_a_screenshot_of_the_page():
     assert (REPO / "docs" / "screenshot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "docs/screenshot.png" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_coverage_over_time_compares_languages_and_the_url_follows(page, sample_server):
+    page.goto("/?lang=da&lang=de&actor=russia&actor=ukraine&interval=year")
+    wait_for_results(page)
+    page.locator("#trends-link").click()
+    page.wait_for_url(re.compile(r"view=trends"))
+    assert state(page)["split"] == ["actor"]  # two actors: a line each
+    sync_api.expect(page.locator("#trend-legend .legend-item")).to_have_count(2)
+
+    page.locator("input[name=split][value=lang]").check()
+    page.wait_for_url(re.compile(r"split=lang"))
+    asked = {k: v for k, v in state(page).items() if k in ("lang", "actor", "interval", "split")}
+    trends = sample_server.client.get("/trends", params=asked).json()
+    legend = page.locator("#trend-legend .legend-item")
+    sync_api.expect(legend).to_have_count(2)
+    assert [t.split(" (")[0].strip() for t in legend.all_inner_texts()] == [s["label"] for s in trends["series"]] == ["Danish", "German"]
+    sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(2)
+
+    # the share by default: each point says its count, of how many, and the share
+    danish = trends["series"][0]
+    drawn = [p for p in danish["points"] if re.fullmatch(r"\d{4}", p["period"])]
+    tips = page.locator("#trend-chart circle title").all_text_contents()[: len(drawn)]
+    assert tips == [f"Danish, {p['period']}: {p['count']:,} of {p['of']:,} articles ({p['share'] * 100:.1f} %)" for p in drawn]
+    top = page.locator("#trend-chart text.tick").nth(4).text_content()
+    assert top.endswith(" %") and float(top[:-2]) >= max(p["share"] for s in trends["series"] for p in s["points"]) * 100
+    screenshot(page, "trends")
+
+    # hide a line, then count articles instead of shares: the URL follows both
+    page.locator("#legend-de").click()
+    page.wait_for_url(re.compile(r"hide=de"))
+    sync_api.expect(page.locator("#legend-de")).to_have_attribute("aria-pressed", "false")
+    sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(1)
+    page.locator("input[name=measure][value=count]").check()
+    page.wait_for_url(re.compile(r"measure=count"))
+    top = page.locator("#trend-chart text.tick").nth(4).text_content()
+    assert page.locator("#trend-chart text.tick").first.text_content() == "0"
+    assert top.isdigit() and max(p["count"] for p in drawn) <= int(top) < 2 * max(p["count"] for p in drawn) + 4
+
+    # a reload draws the same; Back undoes one step at a time
+    page.reload()
+    sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(1)
+    assert page.locator("input[name=measure][value=count]").is_checked()
+    page.go_back()
+    page.wait_for_url(lambda url: "measure=count" not in url)
+    sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(1)
+    page.locator("#trends-back").click()
+    page.wait_for_url(lambda url: "view=trends" not in url)
+    wait_for_results(page)
+
+
+def test_actors_named_with_an_actor_from_its_chip(page, sample_server):
+    page.goto("/?q=Iran")
+    wait_for_results(page)
+    page.goto("/?q=Iran&actor=iran")
+    wait_for_results(page)
+    page.get_by_role("button", name="Actors named with Iran").click()
+    page.wait_for_url(re.compile(r"with=iran"))
+    expected = sample_server.client.get("/actors/iran/co-mentions", params={"q": "Iran", "actor": "iran", "size": 10}).json()
+    rows = page.locator("#co-mentions-rows tr")
+    sync_api.expect(rows).to_have_count(len(expected["co_mentions"]))
+    assert rows.locator("th").all_inner_texts() == [c["label"] for c in expected["co_mentions"]]
+    first = expected["co_mentions"][0]
+    rows.first.locator("a").click()
+    page.wait_for_url(re.compile(rf"actor={first['id']}"))
+    assert state(page)["actor"] == ["iran", first["id"]] and "with" not in state(page)
+    wait_for_results(page)
+
+
+def test_the_results_link_their_exports_and_feed(page, sample_server):
+    page.goto("/?q=Iran&lang=de&sort=newest")
+    wait_for_results(page)
+    csv_link = page.locator("#export-csv").get_attribute("href")
+    assert parse_qs(urlsplit(csv_link).query) == {"q": ["Iran"], "lang": ["de"], "sort": ["newest"]}
+    answer = sample_server.client.get("/" + csv_link)
+    assert answer.status_code == 200 and answer.text.startswith("id,date,lang,title,url,source,actors")
+    feed = page.locator("#feed").get_attribute("href")
+    assert feed.startswith("search.atom?") and sample_server.client.get("/" + feed).headers["content-type"].startswith("application/atom+xml")
+
+
+def test_the_readme_shows_the_trends_view():
+    assert (REPO / "docs" / "trends.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "docs/trends.png" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -23,6 +23,11 @@ function readState() {
     page: Math.max(1, parseInt(p.get("page") ?? "1", 10) || 1),
     doc: p.get("doc") ?? "",
     removed: p.get("removed") === "1",
+    view: p.get("view") === "trends" ? "trends" : "",
+    split: p.get("split") ?? "",
+    measure: p.get("measure") === "count" ? "count" : "share",
+    hide: p.getAll("hide"),
+    with: p.get("with") ?? "",
   };
 }
 
@@ -35,6 +40,12 @@ function urlOf(state) {
   if (state.page > 1) p.set("page", String(state.page));
   if (state.doc) p.set("doc", state.doc);
   if (state.doc && state.removed) p.set("removed", "1");
+  if (state.view) {
+    p.set("view", state.view);
+    if (state.split) p.set("split", state.split);
+    if (state.measure === "count") p.set("measure", "count");
+    state.hide.forEach((v) => p.append("hide", v));
+  } else if (state.with && !state.doc) p.set("with", state.with);
   const query = p.toString();
   return query ? `./?${query}` : "./"; // relative: the page may be served under a sub-path
 }
@@ -61,6 +72,16 @@ function navLink(changes, content, attrs = {}) {
       go(changes);
     },
   }, content);
+}
+
+/** The search's filters (and sort), as /search.csv, /trends and co-mentions take them. */
+function filterParams(state, keys = ["from", "to"]) {
+  const p = new URLSearchParams();
+  if (state.q) p.set("q", state.q);
+  state.lang.forEach((v) => p.append("lang", v));
+  state.actor.forEach((v) => p.append("actor", v));
+  for (const key of keys) if (state[key]) p.set(key, state[key]);
+  return p;
 }
 
 function searchParams(state) {
@@ -129,19 +150,63 @@ function docLink(hit, state) {
 async function renderResults(state) {
   $("q").value = state.q;
   $("document-view").hidden = true;
+  $("trends-view").hidden = true;
   $("results-view").hidden = false;
+  renderTakeAway(state);
   document.title = state.q ? `${state.q} – newsfacet` : "newsfacet";
   $("status").textContent = "Searching…";
   const data = await api(`search?${searchParams(state)}`);
+  renderFacets(data, state);
+  renderSummary(data, state);
+  renderHits(data.hits, state);
+  renderEmpty(data, state);
+  renderPages(data, state);
+  await renderCoMentions(state);
+}
+
+function renderFacets(data, state) {
   for (const facet of ["lang", "actor"]) data.facets[facet].forEach((f) => labels[facet].set(f.value, f.label));
   renderCheckboxes("lang", data.facets.lang, state);
   renderCheckboxes("actor", data.facets.actor, state);
   renderDateFacet(data.facets.date, state);
   renderChips(state);
-  renderSummary(data, state);
-  renderHits(data.hits, state);
-  renderEmpty(data, state);
-  renderPages(data, state);
+}
+
+/** Links to this search over time, as CSV, JSON Lines and a feed. */
+function renderTakeAway(state) {
+  const trends = $("trends-link");
+  const toTrends = { view: "trends", split: state.actor.length > 1 ? "actor" : "lang", with: "" };
+  trends.href = urlOf(target(toTrends));
+  trends.onclick = (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    go(toTrends);
+  };
+  const exported = filterParams(state, ["from", "to", "sort"]);
+  $("export-csv").href = `search.csv?${exported}`;
+  $("export-jsonl").href = `search.jsonl?${exported}`;
+  $("feed").href = `search.atom?${filterParams(state)}`;
+}
+
+/** The actors most often named with the actor `state.with`, under this search. */
+async function renderCoMentions(state) {
+  const section = $("co-mentions");
+  section.hidden = !state.with;
+  if (!state.with) return;
+  const p = filterParams(state);
+  p.set("size", "10");
+  const data = await api(`actors/${encodeURIComponent(state.with)}/co-mentions?${p}`);
+  labels.actor.set(data.actor.id, data.actor.label);
+  $("co-mentions-heading").textContent = `Named with ${data.actor.label} (${number.format(data.with_actor)} ${data.with_actor === 1 ? "article" : "articles"})`;
+  $("co-mentions-rows").replaceChildren(...data.co_mentions.map((c) => {
+    labels.actor.set(c.id, c.label);
+    return el("tr", {},
+      el("th", { scope: "row" }, navLink({ actor: [...new Set([...state.actor, data.actor.id, c.id])], with: "" }, c.label, { "aria-label": `Articles naming ${data.actor.label} and ${c.label}` })),
+      el("td", { text: number.format(c.count) }),
+      el("td", { text: c.lift.toFixed(1) }));
+  }));
+  if (!data.co_mentions.length) $("co-mentions-rows").append(el("tr", {}, el("td", { colspan: "3", class: "muted", text: "No actor is named with it twice" })));
+  $("co-mentions-close").onclick = () => go({ with: "", page: state.page });
 }
 
 function renderSummary(data, state) {
@@ -302,9 +367,16 @@ function renderChips(state) {
     "aria-label": `Remove filter ${kind}: ${text}`,
     onclick: () => go(changes),
   }, el("span", { "aria-hidden": "true", text: "×" }), ` ${text}`);
+  const named = (v) => el("button", {
+    type: "button",
+    class: "link",
+    "aria-pressed": String(state.with === v),
+    "aria-label": `Actors named with ${labels.actor.get(v) ?? v}`,
+    onclick: () => go({ with: state.with === v ? "" : v, page: state.page }),
+  }, "named with…");
   const chips = [
     ...state.lang.map((v) => chip("language", labels.lang.get(v) ?? v, { lang: state.lang.filter((x) => x !== v) })),
-    ...state.actor.map((v) => chip("actor", labels.actor.get(v) ?? v, { actor: state.actor.filter((x) => x !== v) })),
+    ...state.actor.map((v) => el("span", { class: "chip-pair" }, chip("actor", labels.actor.get(v) ?? v, { actor: state.actor.filter((x) => x !== v), with: "" }), named(v))),
   ];
   if (state.from || state.to) {
     const text = state.from === state.to ? state.from : `${state.from || "…"} – ${state.to || "…"}`;
@@ -447,6 +519,112 @@ async function renderDocument(state) {
   });
 }
 
+// -- coverage over time --------------------------------------------------------------------------
+
+const COLOURS = ["#1b6ca8", "#c2452d", "#2e8b57", "#8a4baf", "#b8860b", "#008b8b", "#d2691e", "#555"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  node.append(...children);
+  return node;
+}
+
+async function renderTrends(state) {
+  $("q").value = state.q;
+  $("results-view").hidden = true;
+  $("document-view").hidden = true;
+  $("trends-view").hidden = false;
+  const interval = state.interval || "month";
+  document.title = `Coverage over time${state.q ? `: ${state.q}` : ""} – newsfacet`;
+  document.querySelectorAll("input[name=split]").forEach((radio) => {
+    radio.checked = radio.value === state.split;
+    radio.onchange = () => go({ split: radio.value, hide: [] });
+  });
+  const byActor = document.querySelector("input[name=split][value=actor]");
+  byActor.disabled = !state.actor.length;
+  byActor.parentElement.title = state.actor.length ? "" : "Add actors to the search first: each is a line";
+  document.querySelectorAll("input[name=measure]").forEach((radio) => {
+    radio.checked = radio.value === state.measure;
+    radio.onchange = () => go({ measure: radio.value });
+  });
+  document.querySelectorAll("input[name=trend-interval]").forEach((radio) => {
+    radio.checked = radio.value === interval;
+    radio.onchange = () => go({ interval: radio.value });
+  });
+  $("trends-back").href = urlOf(target({ view: "" }));
+  $("trends-back").onclick = (event) => { event.preventDefault(); go({ view: "" }); };
+
+  const p = filterParams(state);
+  p.set("interval", interval);
+  if (state.split) p.set("split", state.split);
+  const [data, found] = await Promise.all([api(`trends?${p}`), api(`search?${searchParams({ ...state, page: 1 })}`)]);
+  renderFacets(found, state); // the filters beside the chart, counted as for the results
+  const filters = [state.q && `“${state.q}”`, state.split !== "lang" && state.lang.join(", "), state.split !== "actor" && state.actor.map((a) => labels.actor.get(a) ?? a).join(" and "), (state.from || state.to) && `${state.from || "…"} – ${state.to || "…"}`].filter(Boolean);
+  $("trends-query").textContent = filters.length ? `Articles matching ${filters.join("; ")}` : "Every article";
+
+  $("trend-legend").replaceChildren(...data.series.map((series, i) => el("button", {
+    type: "button",
+    id: `legend-${series.value}`,
+    class: "legend-item",
+    "aria-pressed": String(!state.hide.includes(series.value)),
+    "data-value": series.value,
+    onclick: () => go({ hide: state.hide.includes(series.value) ? state.hide.filter((v) => v !== series.value) : [...state.hide, series.value] }),
+  }, el("span", { class: "swatch", style: `background: ${COLOURS[i % COLOURS.length]}` }), ` ${series.label} (${number.format(series.total)})`)));
+  drawChart(data, state, interval);
+}
+
+/** A round step (1, 2, 2.5 or 5 times a power of ten; whole for counts) of which four reach `most`. */
+function tickStep(most, whole) {
+  const least = Math.max(most / 4, whole ? 1 : 0.0025);
+  const power = 10 ** Math.floor(Math.log10(least));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= least - 1e-12);
+  return whole ? Math.ceil(step) : step;
+}
+
+function drawChart(data, state, interval) {
+  const chart = $("trend-chart");
+  const width = 760, height = 320, left = 56, right = 16, top = 12, bottom = 40;
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const exact = data.periods.map((p, i) => [p, i]).filter(([p]) => SHAPES[interval].test(p)); // coarser dates are told apart below
+  const shown = data.series.map((s, i) => [s, i]).filter(([s]) => !state.hide.includes(s.value));
+  const counting = state.measure === "count";
+  const value = (point) => counting ? point.count : (point.share ?? 0);
+  const step = tickStep(Math.max(0, ...shown.flatMap(([s]) => exact.map(([, i]) => value(s.points[i])))), counting);
+  const most = step * 4;
+  const x = (k) => left + (exact.length > 1 ? (k * (width - left - right)) / (exact.length - 1) : (width - left - right) / 2);
+  const y = (v) => top + (height - top - bottom) * (1 - v / most);
+  const digits = counting ? 0 : Math.max(0, -Math.floor(Math.log10(step * 100) + 1e-9));
+  const format = (v) => counting ? number.format(v) : `${(v * 100).toFixed(digits)} %`;
+  const nodes = [];
+  for (let t = 0; t <= 4; t++) {
+    const v = step * t;
+    nodes.push(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
+    nodes.push(svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "tick" }, format(v)));
+  }
+  const every = Math.max(1, Math.ceil(exact.length / 8));
+  exact.forEach(([period], k) => {
+    if (k % every === 0 || k === exact.length - 1) nodes.push(svg("text", { x: x(k), y: height - bottom + 18, "text-anchor": "middle", class: "tick" }, period));
+  });
+  for (const [series, i] of shown) {
+    const colour = COLOURS[i % COLOURS.length];
+    const points = exact.map(([period, index], k) => [k, series.points[index], period]);
+    nodes.push(svg("polyline", { points: points.map(([k, point]) => `${x(k)},${y(value(point))}`).join(" "), fill: "none", stroke: colour, "stroke-width": 2, class: "line", "data-value": series.value }));
+    for (const [k, point, period] of points) {
+      nodes.push(svg("circle", { cx: x(k), cy: y(value(point)), r: 3, fill: colour },
+        svg("title", {}, `${series.label}, ${period}: ${number.format(point.count)} of ${number.format(point.of)} articles (${point.share === null ? "–" : `${(point.share * 100).toFixed(1)} %`})`)));
+    }
+  }
+  chart.replaceChildren(...nodes);
+  const coarse = data.periods.filter((p) => !SHAPES[interval].test(p));
+  const notes = [state.measure === "share" ? "Share: of every article in the line's languages in that period." : "Articles per period."];
+  const undated = data.series.reduce((n, s) => n + s.undated, 0);
+  if (undated) notes.push(`${number.format(undated)} undated not drawn.`);
+  if (coarse.length) notes.push(`Dated only to ${coarse.join(", ")}: ${data.series.map((s) => `${s.label} ${coarse.map((c) => number.format(s.points[data.periods.indexOf(c)].count)).join("/")}`).join(", ")} (not drawn).`);
+  $("trend-caption").textContent = notes.join(" ");
+}
+
 // -- putting it together ------------------------------------------------------------------------
 
 let shown = null; // the query string on screen
@@ -461,6 +639,10 @@ async function render(state) {
     if (state.doc) {
       await renderDocument(state);
       $("doc-title").focus();
+    } else if (state.view === "trends") {
+      await renderTrends(state);
+      const again = focused?.id && $(focused.id);
+      if (again) again.focus();
     } else {
       await renderResults(state);
       const again = focused?.id && $(focused.id);
@@ -472,7 +654,7 @@ async function render(state) {
     $("error").textContent = error.status === 404 && state.doc ? `No article with the id “${state.doc}”.` : `Sorry: ${error.message}`;
     $("error").hidden = false;
     $("status").textContent = "";
-    for (const id of ["hits", "pages", "empty"]) $(id).replaceChildren();
+    for (const id of ["hits", "pages", "empty", "trend-chart", "trend-legend"]) $(id).replaceChildren();
   }
 }
 

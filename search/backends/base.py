@@ -6,7 +6,7 @@ stored documents with scores and counts, which search.shaping turns into the API
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -39,6 +39,15 @@ class Found:
     actors: dict[str, int] = field(default_factory=dict)
     dates: dict[str, int] = field(default_factory=dict)
 
+@dataclass
+class Tally:
+    """The documents a query matches under every filter: how many, how many per period of an
+    interval (`undated` apart, as the date facet counts) and per actor."""
+
+    total: int
+    dates: dict[str, int]
+    actors: dict[str, int]
+
 class Vocabulary(Protocol):
     """What spelling suggestions read (search.suggest)."""
 
@@ -62,6 +71,14 @@ class View(Protocol):
 
     def count(self, query, req: SearchRequest, window: DateRange) -> int:
         """How many documents `query` matches under the request's filters."""
+
+    def tally(self, query, req: SearchRequest, window: DateRange, interval: str) -> Tally:
+        """Counts over every document `query` matches under all the request's filters (the window included)."""
+
+    def export(self, query, req: SearchRequest, window: DateRange, sort: str) -> Iterator[dict]:
+        """The stored fields of every document `query` matches under the request's filters, ranked
+        by `sort`, one of each group of near-duplicates when the request collapses (the service
+        checks the count against its limit first)."""
 
     def stored(self, doc_id: str) -> dict | None:
         """A live document's stored fields; None when there is none with that id."""

@@ -26,14 +26,14 @@ from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, FIRST_DAY, S
 from index.opensearch.target import builds_index
 from index.schema import ACTORS_FIELD, DATE_FIELD, ID_FIELD, LANG_FIELD, text_field, words_field
 from index.settings import Settings
-from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, RESULTS_CACHED, Found, Hit
+from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, RESULTS_CACHED, Found, Hit, Tally
 from search.backends.opensearch_dsl import Filters, translate
 from search.compounds import Compounds
 from search.errors import IndexUnavailable
 from search.facets import UNDATED, DateRange
 from search.lru import LruCache
 from search.query import Highlight, related_query
-from search.requests import SearchRequest
+from search.requests import MAX_RESULT_WINDOW, SearchRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ SOURCE = [ID_FIELD, LANG_FIELD, DATE_FIELD, STORED, DUPLICATE_GROUP]
 ALL_VALUES = 10_000  # terms aggregations that must list every value: languages, actors, periods
 EXACT_GROUPS = 40_000  # near-duplicate groups among the matches counted exactly up to this many
 VOCABULARY_PAGE = 10_000
+EXPORT_PAGE = 1_000  # documents an export asks for at a time
 SUGGESTIONS = 100  # words within two edits a spelling suggestion weighs
 
 
@@ -60,6 +61,11 @@ def _sort(sort: str) -> list:
 
 def _buckets(aggregation: dict) -> dict[str, int]:
     return {b["key"]: b["doc_count"] for b in aggregation["buckets"] if b["doc_count"]}
+
+
+def _filtered(query, req: SearchRequest, window: DateRange) -> dict:
+    """`query` under every filter of the request."""
+    return {"bool": {"must": [translate(query)], "filter": [Filters(req, window).every()]}}
 
 
 def _terms(call, field: str, **index) -> dict[str, int]:
@@ -180,8 +186,38 @@ class OpenSearchView:
             hit.copies = counts.get(group, 1) - 1 if group else 0
 
     def count(self, query, req: SearchRequest, window: DateRange) -> int:
-        body = {"query": {"bool": {"must": [translate(query)], "filter": [Filters(req, window).every()]}}}
-        return self.call("count", body=body)["count"]
+        return self.call("count", body={"query": _filtered(query, req, window)})["count"]
+
+    def tally(self, query, req: SearchRequest, window: DateRange, interval: str) -> Tally:
+        body = {
+            "size": 0,
+            "track_total_hits": True,
+            "query": _filtered(query, req, window),
+            "aggs": {
+                "dates": {"terms": {"field": period_field(interval), "size": ALL_VALUES}},
+                "undated": {"missing": {"field": FIRST_DAY}},
+                "actors": {"terms": {"field": ACTORS_FIELD, "size": ALL_VALUES}},
+            },
+        }
+        answer = self.call("search", body=body)
+        aggs = answer["aggregations"]
+        dates = _buckets(aggs["dates"])
+        if aggs["undated"]["doc_count"]:
+            dates[UNDATED] = aggs["undated"]["doc_count"]
+        return Tally(answer["hits"]["total"]["value"], dates, _buckets(aggs["actors"]))
+
+    def export(self, query, req: SearchRequest, window: DateRange, sort: str) -> Iterator[dict]:
+        """A page of EXPORT_PAGE at a time, within the index's result window (collapse works with
+        `from`, not with a scroll; the service keeps an export within the window)."""
+        body = {"query": _filtered(query, req, window), "sort": _sort(sort), "_source": SOURCE}
+        if req.collapse:
+            body["collapse"] = {"field": COLLAPSE_KEY}
+        for start in range(0, MAX_RESULT_WINDOW, EXPORT_PAGE):
+            size = min(EXPORT_PAGE, MAX_RESULT_WINDOW - start)
+            hits = self.call("search", body=body | {"from": start, "size": size}, params=self._search_params(sort))["hits"]["hits"]
+            yield from (_stored(h) for h in hits)
+            if len(hits) < size:
+                return
 
     def _get(self, doc_id: str) -> dict | None:
         try:

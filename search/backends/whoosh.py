@@ -19,7 +19,7 @@ import numpy as np
 
 from index import store
 from index.schema import text_field
-from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, Found, Hit
+from search.backends.base import RELATED_ACTORS, RELATED_WORDS, RELOAD_SECONDS, Found, Hit, Tally
 from search.collapse import Duplicates
 from search.errors import IndexUnavailable
 from search.facets import DateRange
@@ -133,6 +133,18 @@ class WhooshView:
 
     def count(self, query, req: SearchRequest, window: DateRange) -> int:
         return len(_Selection(self.gen, query, req, window).matching)
+
+    def tally(self, query, req: SearchRequest, window: DateRange, interval: str) -> Tally:
+        matching = _Selection(self.gen, query, req, window).matching
+        facets = self.gen.facets
+        return Tally(len(matching), facets.date_counts(matching, interval), facets.actor_counts(matching))
+
+    def export(self, query, req: SearchRequest, window: DateRange, sort: str) -> Iterator[dict]:
+        docs, scores, _ = _Selection(self.gen, query, req, window).hits(self.gen.duplicates, sort, req.collapse)
+        if scores is not None:
+            docs = docs[self.gen.facets.score_order(docs, scores)]
+        for docnum in docs:
+            yield self._fields(int(docnum))
 
     def _docnum(self, doc_id: str) -> int | None:
         docnum = self.gen.searcher().document_number(id=doc_id)
