@@ -509,20 +509,21 @@ def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
 # -- the table ------------------------------------------------------------------------------
 
 
-def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries_only: bool = False) -> dict:
+def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries_only: bool = False, references: bool = True) -> dict:
     """One size's and backend's column of the table. `queries_only`: time the queries again on the
-    index and baseline a kept run left (after a change to the search side only); the build rows stay empty."""
+    index and baseline a kept run left (after a change to the search side only); the build rows stay
+    empty. `references`: build and time plain Whoosh and SQLite FTS5 beside ours."""
     root = work / f"docs-{size}"
     corpus, baseline_dir = root / "corpus", root / "baseline"
     engine = Engine(backend, root / ("index" if backend == "whoosh" else f"index-{backend}"), size)
     gen = CorpusGenerator()
     if queries_only:
-        if not (store.current_name(engine.index_dir) and baseline_dir.is_dir()):
+        if not (store.current_name(engine.index_dir) and (baseline_dir.is_dir() or not references)):
             raise SystemExit(f"--queries-only needs the index and baseline a --keep run left in {root}")
         row = {"docs": engine.documents()}
     else:
-        row = _build_rows(size, gen, corpus, engine, baseline_dir)
-    if backend == "whoosh" and (not queries_only or not (root / "fts5.db").exists()):
+        row = _build_rows(size, gen, corpus, engine, baseline_dir if references else None)
+    if references and backend == "whoosh" and (not queries_only or not (root / "fts5.db").exists()):
         seconds, documents = build_fts5(live_dir(engine.index_dir), root / "fts5.db")
         row["fts5_build_docs_s"] = documents / seconds
         print(f"[{size}] SQLite FTS5 reference built in {seconds:.0f} s", file=sys.stderr)
@@ -532,12 +533,12 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
     unique = distinct(mix)
     rps, http, server_peak = time_http(engine, unique, workers=2)
     rps_one, _, _ = time_http(engine, unique, workers=1)
-    base = time_baseline(baseline_dir, mix)
-    fts5 = time_fts5(root / "fts5.db", mix) if (root / "fts5.db").exists() else None
+    base = time_baseline(baseline_dir, mix) if references else None
+    fts5 = time_fts5(root / "fts5.db", mix) if references and (root / "fts5.db").exists() else None
     row |= {
         "ours": percentiles(ours), "http_rps": rps, "http_rps_one": rps_one, "http_distinct": len(unique),
         "http": percentiles(http), "server_peak_mib": server_peak,
-        "baseline": percentiles(base), **({"fts5": percentiles(fts5)} if fts5 else {}),
+        **({"baseline": percentiles(base)} if base else {}), **({"fts5": percentiles(fts5)} if fts5 else {}),
         "by_kind": {
             kind: tuple(percentiles([t for t, m in zip(times, mix) if m["kind"] == kind])[1] for times in (ours, base, fts5) if times)
             for kind in dict.fromkeys(m["kind"] for m in mix)
@@ -546,9 +547,9 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
     return row
 
 
-def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path) -> dict:
+def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path | None) -> dict:
     """Generate the corpus (once), build it full, change 1% and build again (on a copy of the
-    corpus: every backend gets the same one), build the baseline (once)."""
+    corpus: every backend gets the same one), build the baseline (once; None: none)."""
     if not corpus.is_dir():
         started = time.perf_counter()
         gen.write(corpus, size)
@@ -567,7 +568,7 @@ def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, b
     incremental = run_build(changed_corpus, engine, full=False)
     row |= {"incremental_s": incremental.seconds, "incremental_files": changed}
     print(f"[{size} {engine.backend}] incremental rebuild {incremental.seconds:.1f} s ({changed} files)", file=sys.stderr)
-    if not baseline_dir.is_dir():
+    if baseline_dir is not None and not baseline_dir.is_dir():
         row["baseline_build_docs_s"] = row["docs"] / build_baseline(corpus, baseline_dir, engine.facts())
     else:
         row["baseline_build_docs_s"] = None
@@ -595,8 +596,8 @@ def table(rows: list[dict], queries: int) -> str:
         cells("HTTP, 8 clients, distinct queries: requests/s, 2 workers", lambda r: f"{r['http_rps']:.0f} ({r['http_rps'] / r['http_rps_one']:.2f}×)"),
         cells("HTTP, 8 clients, 2 workers: p50 / p95 / p99 ms", lat("http")),
         cells("server peak resident memory, 2 workers together", lambda r: f"{r['server_peak_mib']:.0f} MiB"),
-        cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lat("baseline")),
-        cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×"),
+        cells("plain Whoosh + groupedby: p50 / p95 / p99 ms", lambda r: lat("baseline")(r) if "baseline" in r else "—"),
+        cells("speed-up at p95 (plain Whoosh / ours)", lambda r: f"{r['baseline'][1] / r['ours'][1]:.1f}×" if "baseline" in r else "—"),
         cells("plain Whoosh build, 2 processes: documents/s", lambda r: f"{r['baseline_build_docs_s']:.0f}" if r["baseline_build_docs_s"] else "—", True),
         cells("SQLite FTS5, same documents pre-stemmed, SQL facets: p50 / p95 / p99 ms", lambda r: lat("fts5")(r) if "fts5" in r else "—"),
         cells("p95: FTS5 / ours", lambda r: f"{r['fts5'][1] / r['ours'][1]:.1f}×" if "fts5" in r else "—"),
@@ -615,11 +616,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", nargs="+", choices=["whoosh", "opensearch"], default=["whoosh"], help="where to build and search, on the same corpus")
     parser.add_argument("--keep", action="store_true", help="keep each size's corpus and indexes")
     parser.add_argument("--queries-only", action="store_true", help="time the queries again on what a --keep run left")
+    parser.add_argument("--no-references", action="store_true", help="leave out plain Whoosh and SQLite FTS5 (at 1,000,000 documents they take hours)")
     args = parser.parse_args(argv)
     rows = []
     for size in args.docs:
         for backend in args.backend:
-            rows.append(bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only))
+            rows.append(bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only, not args.no_references))
             print(json.dumps(rows[-1]), file=sys.stderr)  # each column as soon as it is measured
         if not (args.keep or args.queries_only):
             shutil.rmtree(args.work / f"docs-{size}")

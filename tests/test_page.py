@@ -290,6 +290,7 @@ def test_coverage_over_time_compares_languages_and_the_url_follows(page, sample_
     asked = {k: v for k, v in state(page).items() if k in ("lang", "actor", "interval", "split")}
     trends = sample_server.client.get("/trends", params=asked).json()
     legend = page.locator("#trend-legend .legend-item")
+    sync_api.expect(legend.first).to_have_text(re.compile(r"^\s*Danish"))  # drawn again, not the actors' lines
     sync_api.expect(legend).to_have_count(2)
     assert [t.split(" (")[0].strip() for t in legend.all_inner_texts()] == [s["label"] for s in trends["series"]] == ["Danish", "German"]
     sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(2)
@@ -310,6 +311,7 @@ def test_coverage_over_time_compares_languages_and_the_url_follows(page, sample_
     sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(1)
     page.locator("input[name=measure][value=count]").check()
     page.wait_for_url(re.compile(r"measure=count"))
+    sync_api.expect(page.locator("#trend-chart text.tick").nth(4)).to_have_text(re.compile(r"^[\d,]+$"))
     top = page.locator("#trend-chart text.tick").nth(4).text_content()
     assert page.locator("#trend-chart text.tick").first.text_content() == "0"
     assert top.isdigit() and max(p["count"] for p in drawn) <= int(top) < 2 * max(p["count"] for p in drawn) + 4
@@ -320,6 +322,7 @@ def test_coverage_over_time_compares_languages_and_the_url_follows(page, sample_
     assert page.locator("input[name=measure][value=count]").is_checked()
     page.go_back()
     page.wait_for_url(lambda url: "measure=count" not in url)
+    sync_api.expect(page.locator("#trend-chart text.tick").nth(4)).to_have_text(re.compile(r" %$"))
     sync_api.expect(page.locator("#trend-chart polyline")).to_have_count(1)
     page.locator("#trends-back").click()
     page.wait_for_url(lambda url: "view=trends" not in url)
