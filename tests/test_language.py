@@ -1,6 +1,7 @@
 import pytest
+from conftest import SAMPLE_CORPUS, SHARED
 
-from index.language import detect, identify, normalise_code
+from index.language import _LETTER, TRIGRAMS_FROM_LETTERS, _get_detector, detect, identify, normalise_code
 
 SENTENCES = {
     "da": "Regeringen vil sende flere kampfly til Ukraine, oplyser forsvarsministeren på et pressemøde i dag.",
@@ -25,3 +26,20 @@ def test_declared_language_wins_and_is_normalised():
 
 def test_text_without_letters_is_undetermined():
     assert detect("12 34 -- !!")[0] == "und"
+
+
+def test_long_samples_get_from_the_trigram_models_what_the_full_models_give():
+    """The trigram models judge a sample of TRIGRAMS_FROM_LETTERS letters or more because there they
+    agree with the full models: checked on the sample's pages and, beside a checkout, the UD sentences."""
+    texts = [page.read_text(encoding="utf-8")[:n] for page in sorted(SAMPLE_CORPUS.rglob("*.txt")) for n in (400, 1500)]
+    langid = SHARED / "eval" / "langid"
+    if langid.is_dir():
+        texts += [line for path in sorted(langid.glob("*_sentences.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    long = [t for t in texts if len(_LETTER.findall(t)) >= TRIGRAMS_FROM_LETTERS]
+    assert len(long) > 200
+
+    def judged(full: bool, text: str) -> list[tuple[str, float]]:
+        detector, codes = _get_detector(full)
+        return [(codes[v.language], round(v.value, 6)) for v in detector.compute_language_confidence_values(text)]
+
+    assert [judged(True, t) for t in long] == [judged(False, t) for t in long]
