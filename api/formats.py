@@ -62,7 +62,8 @@ def atom(found: dict, base: str, page: str, feed: str) -> bytes:
     built = found["built_at"].replace("+00:00", "Z")
     root = ET.Element("feed", xmlns=ATOM)
     query = found["query"]
-    described = ", ".join(f"{k}={v}" for k, v in query.items() if k in ("q", "lang", "actor", "from", "to") and v) or "every article"
+    asked = {k: ", ".join(v) if isinstance(v, list) else v for k, v in query.items() if k in ("q", "lang", "actor", "from", "to") and v}
+    described = "; ".join(f"{k}={v}" for k, v in asked.items()) or "every article"
     ET.SubElement(root, "title").text = f"newsfacet: {described}"
     ET.SubElement(root, "id").text = feed
     ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=feed)

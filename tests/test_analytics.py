@@ -142,7 +142,7 @@ def test_the_atom_feed_holds_the_newest_articles(backend_server):
         assert {t.term for t in entry.tags} == {a["id"] for a in hit["actors"]}
         if hit["date"]:
             assert entry.updated.startswith(hit["date"])
-    assert "q=Iran" in feed.feed.title
+    assert feed.feed.title == "newsfacet: q=Iran; lang=da, de"
 
 
 @pytest.mark.parametrize(
