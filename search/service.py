@@ -56,10 +56,7 @@ class SearchService:
         sort = _ranked(compiled, sort)
         found = view.find(compiled.query, req, window, sort)
         result = {
-            "query": {
-                "q": req.q, "lang": req.lang, "actor": req.actor, "from": req.date_from,
-                "to": req.date_to, "sort": sort, "page": req.page, "size": req.size, "collapse": req.collapse,
-            },
+            "query": self._echo(req) | {"sort": sort, "page": req.page, "size": req.size, "collapse": req.collapse},
             "total": found.total,
             "collapsed": found.collapsed,
             "hits": [self.shape.hit(h.stored, h.score, compiled.highlight, h.copies) for h in found.hits],

@@ -24,9 +24,8 @@ def _described(media: str) -> dict:
     return {200: {"content": {media: {"schema": {"type": "string"}}}, "description": "streamed"}} | error_responses(400, 422, 503)
 
 
-def _export(service: SearchService, filters, sort, collapse, fields, media: str, write) -> StreamingResponse:
+def _export(service: SearchService, filters, sort, collapse, fields, media: str, suffix: str, write) -> StreamingResponse:
     listed, rows = service.export(replace(filters, sort=sort, collapse=collapse), text=fields == "text")
-    suffix = "csv" if media == "text/csv" else "jsonl"
     headers = {"Content-Disposition": f'attachment; filename="newsfacet-search.{suffix}"', "X-Total-Count": str(listed)}
     return StreamingResponse(write(rows), media_type=media, headers=headers)
 
@@ -42,7 +41,7 @@ def _export(service: SearchService, filters, sort, collapse, fields, media: str,
 def search_csv(
     service: Annotated[SearchService, Depends(get_service)], filters: Filters, sort: Sort = None, collapse: Collapse = True, fields: Fields = None,
 ) -> StreamingResponse:
-    return _export(service, filters, sort, collapse, fields, "text/csv", lambda rows: formats.csv_chunks(rows, fields == "text"))
+    return _export(service, filters, sort, collapse, fields, "text/csv", "csv", lambda rows: formats.csv_chunks(rows, fields == "text"))
 
 
 @router.get("/search.jsonl", response_class=StreamingResponse, responses=_described("application/x-ndjson"))
@@ -51,7 +50,7 @@ def search_jsonl(
 ) -> StreamingResponse:
     """Every article the search lists, as JSON Lines: one object per article with the CSV's fields
     (actors as a list); the same limit."""
-    return _export(service, filters, sort, collapse, fields, "application/x-ndjson", formats.jsonl_chunks)
+    return _export(service, filters, sort, collapse, fields, "application/x-ndjson", "jsonl", formats.jsonl_chunks)
 
 
 @router.get("/search.atom", response_class=Response, responses=_described("application/atom+xml"))
