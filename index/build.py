@@ -285,30 +285,25 @@ class _Build:
             self._summarise()
 
     def _write(self, live: Path | None, repeated: RepeatedLines, progress: Progress | None) -> None:
-        global _forking_workers
-        _forking_workers = self._parallel()
-        if _forking_workers:  # loaded once here, the workers share them; else each loads its own
+        if _parallel(len(self.todo)):  # loaded once here, the workers share them; else each loads its own
             compounds.load()
             letters.load()
             language.load()
+        if self.target is not None:
+            writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
+            sink = ToCluster(writer)
+        else:
+            writer = self._writer(live)
+            sink = ToSegments(writer, Segments(self.generation, writer.schema))
+        self.writer = writer
         try:
-            if self.target is not None:
-                writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
-                sink = ToCluster(writer)
-            else:
-                writer = self._writer(live)
-                sink = ToSegments(writer, Segments(self.generation, writer.schema))
-            self.writer = writer
-            try:
-                self._index(sink, repeated, progress)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            if self.target is None:
-                postings.write_missing(self.generation)
-        finally:
-            _forking_workers = False
+            self._index(sink, repeated, progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)  # see BulkWriter
+        if self.target is None:
+            postings.write_missing(self.generation)
 
     def _stale(self) -> list[str]:
         """The live generation's documents from files that changed or are gone."""
@@ -320,25 +315,33 @@ class _Build:
         return {doc.id for record in self.files.values() for doc in record.docs}
 
     def _plan(self) -> None:
-        """Every corpus file; a record for each, carried over when unchanged, else to be read."""
+        """Every corpus file; a record for each, carried over when unchanged, else to be read. A file
+        whose size or mtime differs is surveyed (`_Survey`: checksummed, and its lines hashed when its
+        content changed) in the workers when there are many."""
         old = self.previous.files if self.previous else {}
+        listed, unsure = [], {}
         for entry in corpus_files(self.corpus):
             if isinstance(entry, Skipped):
                 self.report.skipped.append(entry)
                 continue
-            rel, before = entry.rel, old.get(entry.rel)
-            if before and (before.size, before.mtime_ns) == (entry.size, entry.mtime_ns):
-                digest = before.sha256
+            before = old.get(entry.rel)
+            keep = None if before is None or _held_duplicate(before) else before  # a record that may be carried over
+            listed.append((entry, keep))
+            if not (keep and (keep.size, keep.mtime_ns) == (entry.size, entry.mtime_ns)):
+                unsure[entry.rel] = (entry.path, keep and keep.sha256)
+        survey = _Survey(self.corpus, self.rules)
+        with _workers(survey, len(unsure)) as pool:
+            items = list(unsure.values())
+            surveyed = dict(zip(unsure, pool.map(_in_worker, items, chunksize=16) if pool else map(survey, items)))
+        for entry, keep in listed:
+            rel = entry.rel
+            digest, lines = surveyed.get(rel, (keep and keep.sha256, None))
+            if digest is None:
+                self.report.skipped.append(Skipped(rel, "unreadable", lines))
+            elif lines is None:  # the content is unchanged: its record carries over
+                self.files[rel] = keep if keep.mtime_ns == entry.mtime_ns else replace(keep, size=entry.size, mtime_ns=entry.mtime_ns)
             else:
-                try:
-                    digest = manifest.file_hash(entry.path)
-                except OSError as exc:
-                    self.report.skipped.append(Skipped(rel, "unreadable", exc.strerror or str(exc)))
-                    continue
-            if before and before.sha256 == digest and not any(s[1] == "duplicate_id" for s in before.skipped):
-                self.files[rel] = before if before.mtime_ns == entry.mtime_ns else replace(before, size=entry.size, mtime_ns=entry.mtime_ns)
-            else:
-                self.files[rel] = manifest.FileRecord(entry.size, entry.mtime_ns, digest)
+                self.files[rel] = manifest.FileRecord(entry.size, entry.mtime_ns, digest, lines=lines)
                 self.todo[rel] = Path(entry.path)
         self.report.files = len(self.files)
         self.report.files_new = sum(rel not in old for rel in self.todo)
@@ -347,9 +350,7 @@ class _Build:
 
     def _count_lines(self) -> RepeatedLines:
         counter = LineCounter()
-        for rel, record in self.files.items():
-            if rel in self.todo:
-                record.lines = _line_hashes(self.corpus, self.todo[rel], self.rules)
+        for record in self.files.values():
             for lines in record.lines:
                 counter.add(lines)
         return counter.result()
@@ -365,9 +366,6 @@ class _Build:
             if rel not in self.todo and any(np.isin(lines.short, flipped).any() for lines in record.lines):
                 self.todo[rel] = self.corpus / rel
                 self.report.files_recleaned += 1
-
-    def _parallel(self) -> bool:
-        return PROCESSES > 1 and len(self.todo) >= PARALLEL_FROM
 
     def _writer(self, live: Path | None) -> BulkWriter:
         options = {"limitmb": WRITER_MEMORY_MB, "compound": False, "codec": WritingCodec()}
@@ -386,13 +384,8 @@ class _Build:
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
         understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, sink)
         paths = list(self.todo.values())
-        if self._parallel():  # a worker that dies fails the build (BrokenProcessPool), never hangs it
-            context = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_start_worker, initargs=(understanding, context.Barrier(PROCESSES)))
-            results = pool.map(_understand_in_worker, paths, chunksize=4)
-        else:
-            pool, results = None, map(understanding.file, paths)
-        try:
+        with _workers(understanding, len(paths)) as pool:
+            results = pool.map(_in_worker, paths, chunksize=4) if pool else map(understanding, paths)
             for done, (rel, outcomes) in enumerate(zip(self.todo, results), 1):
                 record = self.files[rel] = replace(self.files[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
                 for outcome in outcomes:
@@ -401,9 +394,6 @@ class _Build:
                     progress(done, len(self.todo), len(seen_ids))
             # Each process finishes what it gathered; the barrier holds each task until all have begun, so each runs in its own worker.
             sink.adopt(list(pool.map(_finish_in_worker, range(PROCESSES))) if pool is not None else [understanding.finish()])
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
 
     def _summarise(self) -> None:
         """The report's totals, over the whole corpus: the files read now and those carried over."""
@@ -445,7 +435,8 @@ class _Understanding:
     def finish(self) -> list:
         return self.sink.finish()
 
-    def file(self, path: Path) -> list[_Outcome | Skipped]:
+    def __call__(self, path: Path) -> list[_Outcome | Skipped]:
+        """Each document of one file: prepared and analysed, or why it is skipped."""
         return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
 
     def _one(self, raw: RawDocument) -> _Outcome:
@@ -460,18 +451,63 @@ class _Understanding:
         return _Outcome(raw.id, raw.source_path, raw.warnings, result, duplicates.signature("\n".join(result.content)), body)
 
 
-_worker: _Understanding | None = None  # in a worker process: inherited from the build at fork
+class _Survey:
+    """A corpus file whose size or mtime changed: its SHA-256 and, unless that is `known` (the
+    content is unchanged), the line hashes of its raw articles; (None, why) when it cannot be read."""
+
+    def __init__(self, corpus: Path, rules: Rules) -> None:
+        self.corpus, self.rules = corpus, rules
+
+    def __call__(self, item: tuple[str, str | None]) -> tuple[str | None, list[LineHashes] | str | None]:
+        path, known = item
+        try:
+            digest = manifest.file_hash(path)
+        except OSError as exc:
+            return None, exc.strerror or str(exc)
+        return digest, None if digest == known else _line_hashes(self.corpus, Path(path), self.rules)
+
+
+def _held_duplicate(record: manifest.FileRecord | None) -> bool:
+    """Whether a file's document was left out as another file's id: it is read again, in case that
+    file is gone."""
+    return record is not None and any(s[1] == "duplicate_id" for s in record.skipped)
+
+
+def _parallel(tasks: int) -> bool:
+    return PROCESSES > 1 and tasks >= PARALLEL_FROM
+
+
+@contextmanager
+def _workers(state: Callable, tasks: int):
+    """PROCESSES worker processes forked with `state` (`_worker` in each), or None when `tasks` are
+    too few to be worth them: the caller then runs them itself. A worker that dies fails the build
+    (BrokenProcessPool), never hangs it."""
+    global _forking_workers
+    if not _parallel(tasks):
+        yield None
+        return
+    context = multiprocessing.get_context("fork")
+    _forking_workers = True
+    pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_start_worker, initargs=(state, context.Barrier(PROCESSES)))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _forking_workers = False
+
+
+_worker: Callable | None = None  # in a worker process: inherited from the build at fork
 _barrier = None
 FINISH_SECONDS = 3600  # a worker waits this long at most for the others to finish too
 
 
-def _start_worker(understanding: _Understanding, barrier) -> None:
+def _start_worker(state: Callable, barrier) -> None:
     global _worker, _barrier
-    _worker, _barrier = understanding, barrier
+    _worker, _barrier = state, barrier
 
 
-def _understand_in_worker(path: Path) -> list[_Outcome | Skipped]:
-    return _worker.file(path)
+def _in_worker(item):
+    return _worker(item)
 
 
 def _finish_in_worker(_: int) -> list:

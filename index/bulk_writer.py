@@ -13,8 +13,12 @@ of the W3 codec, pinned with Whoosh in pyproject.toml), with the segment's posti
 Whoosh opens and searches; tests/test_bulk_writer.py checks them against what Whoosh's writer makes
 of the same documents.
 
-The build's main process commits them with `BulkWriter`: deleting, merging small segments and the
-table of contents stay Whoosh's (`SegmentWriter`).
+The build's main process commits them with `BulkWriter`: deleting and the table of contents stay
+Whoosh's (`SegmentWriter`). A build merges no segments: Whoosh's merge reads and writes every posting
+one at a time in Python (about 180 documents a second), and its MERGE_SMALL policy, once an index has
+some twenty segments, merges most of them, so that one incremental build at 100,000 documents took
+570 s instead of 15. Each incremental build adds a segment per worker instead; a full build
+(`--full`) writes the index anew.
 """
 
 from __future__ import annotations
@@ -168,8 +172,8 @@ class Segments:
 
 
 class BulkWriter(SegmentWriter):
-    """A Whoosh SegmentWriter (it holds the index lock, deletes, merges small segments at commit)
-    that commits segments written by `Segments`, in this process or others."""
+    """A Whoosh SegmentWriter (it holds the index lock and deletes) that commits segments written by
+    `Segments`, in this process or others."""
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
@@ -193,7 +197,7 @@ class BulkWriter(SegmentWriter):
         for segment_id, docnum in self._unwanted:
             by_id[segment_id].delete_document(docnum)
         segments = self._merge_segments(mergetype, optimize, merge)
-        if self._added:  # small segments merged into Whoosh's own new segment
+        if self._added:  # segments merged into Whoosh's own new segment
             segments.append(self._finalize_segment())
         else:
             self._close_segment()

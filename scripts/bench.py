@@ -180,13 +180,16 @@ class CorpusGenerator:
 
 
 def change_files(corpus: Path, share: float, seed: int = 11) -> int:
-    """Append a paragraph to `share` of the files (an updated article); returns how many."""
+    """Append a paragraph to `share` of the files (an updated article); returns how many. Each is
+    written anew and moved into place, as an editor saves: the corpus copy's files are hard links
+    to the generated ones, which stay as they were."""
     files = sorted(corpus.rglob("*.txt"))
     rng = np.random.default_rng(seed)
     chosen = rng.choice(len(files), size=max(1, int(len(files) * share)), replace=False)
     for i in chosen:
-        with open(files[i], "a", encoding="utf-8") as f:
-            f.write("\nOpdateret: Artiklen er opdateret med nye oplysninger om forhandlingerne.\n")
+        new = files[i].with_suffix(".new")
+        new.write_text(files[i].read_text(encoding="utf-8") + "\nOpdateret: Artiklen er opdateret med nye oplysninger om forhandlingerne.\n", encoding="utf-8")
+        new.replace(files[i])
     return len(chosen)
 
 
@@ -549,14 +552,15 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
 
 def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path | None) -> dict:
     """Generate the corpus (once), build it full, change 1% and build again (on a copy of the
-    corpus: every backend gets the same one), build the baseline (once; None: none)."""
+    corpus made of hard links: every backend gets the same one), build the baseline (once; None:
+    none)."""
     if not corpus.is_dir():
         started = time.perf_counter()
         gen.write(corpus, size)
         print(f"[{size}] generated the corpus in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     changed_corpus = corpus.with_name(f"corpus-{engine.backend}")
     shutil.rmtree(changed_corpus, ignore_errors=True)
-    shutil.copytree(corpus, changed_corpus)
+    shutil.copytree(corpus, changed_corpus, copy_function=os.link)
     shutil.rmtree(engine.index_dir, ignore_errors=True)
     full = run_build(changed_corpus, engine, full=True)
     print(f"[{size} {engine.backend}] full build {full.seconds:.0f} s", file=sys.stderr)
