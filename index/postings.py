@@ -26,6 +26,7 @@ import bisect
 import json
 import mmap
 import struct
+from array import array
 from itertools import chain
 from pathlib import Path
 from pickle import loads
@@ -229,6 +230,11 @@ class FieldArrays:
         """The term's row, None when the segment does not have it."""
         return self._terms.find(text)
 
+    def frequency(self, text: bytes) -> int:
+        """How many postings the term has (documents, deleted ones included): Whoosh's document frequency."""
+        row = self._terms.find(text)
+        return 0 if row is None else int(self._starts[row + 1] - self._starts[row])
+
     def postings(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers ascending, weights) of the term in `row`."""
         lo, hi = self._starts[row], self._starts[row + 1]
@@ -247,12 +253,18 @@ class FieldArrays:
 
 
 class _Terms:
-    """Binary search over a sorted, concatenated term list."""
+    """Search in a sorted, concatenated term list: a binary search over each term's first PREFIX
+    bytes (as a big-endian integer, zero-padded: in the terms' order), then one among the few terms
+    that share them."""
+
+    PREFIX = 8
 
     def __init__(self, blob: np.ndarray, starts: np.ndarray) -> None:
+        self._array = blob
         self._blob = memoryview(blob)
         self._starts = starts
         self._n = len(starts) - 1
+        self._prefixes: array | None = None  # made on first use
 
     def __len__(self) -> int:
         return self._n
@@ -261,5 +273,19 @@ class _Terms:
         return bytes(self._blob[self._starts[k] : self._starts[k + 1]])
 
     def find(self, text: bytes) -> int | None:
-        k = bisect.bisect_left(self, text)
-        return k if k < self._n and self[k] == text else None
+        if self._prefixes is None:
+            self._prefixes = self._prefix_table()
+        key = int.from_bytes(text[: self.PREFIX].ljust(self.PREFIX, b"\0"), "big")
+        lo = bisect.bisect_left(self._prefixes, key)
+        hi = bisect.bisect_right(self._prefixes, key, lo)
+        k = lo if hi - lo == 1 else bisect.bisect_left(self, text, lo, hi)
+        return k if k < hi and self[k] == text else None
+
+    def _prefix_table(self) -> array:
+        """Each term's first PREFIX bytes as an integer (8 bytes a term; bisect reads it without numpy's per-call cost)."""
+        if not self._n or not len(self._array):
+            return array("Q", bytes(8 * self._n))
+        at = self._starts[:-1, None] + np.arange(self.PREFIX)
+        inside = at < self._starts[1:, None]
+        table = np.where(inside, self._array[np.minimum(at, len(self._array) - 1)], 0).astype(np.uint8)
+        return array("Q", table.view(">u8").ravel().astype(np.uint64).tobytes())

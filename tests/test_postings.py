@@ -50,6 +50,7 @@ def test_arrays_hold_whooshs_postings(generation):
             for text in reader.lexicon(fieldname):
                 row = field.row(text)
                 assert row is not None, (fieldname, text)
+                assert field.frequency(text) == reader.doc_frequency(fieldname, text)
                 ids, weights = field.postings(row)
                 matcher = reader.postings(fieldname, text)
                 expected = list(matcher.items_as("weight"))
@@ -66,3 +67,14 @@ def test_arrays_hold_whooshs_postings(generation):
             assert field.row(b"\xff no such term") is None
         reader.close()
     assert checked > 500 and positions_checked > 500  # the loops ran over the whole vocabulary
+
+
+def test_a_term_is_found_among_terms_that_share_their_first_bytes():
+    """The search narrows by each term's first eight bytes, then compares whole terms."""
+    terms = sorted({b"a", b"bundesre", b"bundesrat", b"bundesregierung", b"bundesregierungen", b"bundesrepublik", "über".encode(), b"z" * 20})
+    field = postings.FieldArrays(postings.field_arrays(terms, [np.array([k]) for k in range(len(terms))], [np.ones(1)] * len(terms)))
+    assert [field.row(text) for text in terms] == list(range(len(terms)))
+    for absent in (b"0", b"bundes", b"bundesr", b"bundesrata", b"bundesregierungx", b"b" * 20, b"zz", b"z" * 21, b"\xff"):
+        assert field.row(absent) is None and field.frequency(absent) == 0
+    empty = postings.FieldArrays(postings.field_arrays([], [], []))
+    assert empty.row(b"a") is None
