@@ -50,7 +50,7 @@ class ScoringCache:
 
     def __init__(self, arrays: dict[str, SegmentArrays] | None = None, mib: int = CACHED_MIB) -> None:
         self.arrays = arrays or {}
-        self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}
         self._averages: dict[str, float] = {}
         self._terms = LruCache(mib * 2**20, weigh=lambda found: found[0].nbytes + found[1].nbytes)
         self._idfs = LruCache(CACHED_IDFS)
@@ -72,13 +72,13 @@ class ScoringCache:
             self._idfs.put(key, found)
         return found
 
-    def lengths(self, reader, segment: int, fieldname: str) -> np.ndarray:
-        key = (segment, fieldname)
-        lengths = self._lengths.get(key)
+    def lengths(self, searcher, fieldname: str) -> np.ndarray:
+        """Each document's length in the field, by its number in the generation (`searcher`)."""
+        lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = _LENGTH_OF_BYTE[_length_bytes(reader, fieldname)]
+            lengths = _LENGTH_OF_BYTE[np.concatenate([_length_bytes(leaf.reader(), fieldname) for leaf, _ in searcher.leaf_searchers()])]
             with self._lock:
-                self._lengths[key] = lengths
+                self._lengths[fieldname] = lengths
         return lengths
 
     def average_length(self, searcher, fieldname: str) -> float:
@@ -131,39 +131,48 @@ def _positions(value: bytes):
     return accumulate(position_deltas(value))
 
 
-class Evaluator:
-    """Evaluates queries on one leaf searcher (a segment); ids are the segment's own."""
+class _Combining:
+    """Unions, intersections and exclusions of what `_leaf` finds for the other query nodes, the
+    way Whoosh's matchers combine them (a union adds the scores of the parts that match, an
+    intersection adds both, `AndNot` keeps the left side's)."""
 
-    def __init__(self, leaf, segment: int, cache: ScoringCache) -> None:
+    def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        if type(q) is wq.AndNot:
+            ids, scores = self.run(q.a)
+            excluded, _ = self.run(q.b)
+            keep = ~np.isin(ids, excluded, assume_unique=True)
+            return _boosted(ids[keep], scores[keep], q.boost)
+        if type(q) is wq.And:
+            return _boosted(*_intersect([self.run(s) for s in q.subqueries]), q.boost)
+        if type(q) is wq.Or and not q.minmatch and q.scale is None:
+            return _boosted(*_union([self.run(s) for s in q.subqueries]), q.boost)
+        if q is wq.NullQuery:
+            return _EMPTY
+        return self._leaf(q)
+
+    def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+
+class Evaluator(_Combining):
+    """Evaluates queries on one leaf searcher (a segment, the `segment`th, its first document
+    `offset` in the generation); ids are the segment's own."""
+
+    def __init__(self, leaf, segment: int, offset: int, cache: ScoringCache) -> None:
         self.leaf = leaf
         self.reader = leaf.reader()
-        self.segment = segment
+        self.segment, self.offset = segment, offset
         self.cache = cache
         self.weighting = leaf.weighting
         self.arrays = cache.arrays.get(self.reader.segment().segment_id()) if cache.arrays else None
 
-    def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+    def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         if type(q) is wq.Term:  # exactly: FuzzyTerm and others are Terms that match more
             return self._term(q)
         if type(q) is wq.Phrase and q.slop == 1 and self._has_positions(q.fieldname):
             field = self._field_arrays(q.fieldname)
             return self._phrase_arrays(q, field) if field is not None and field.positional else self._phrase(q)
-        if type(q) is wq.AndNot:
-            ids, scores = self.run(q.a)
-            excluded, _ = self.run(q.b)
-            keep = ~np.isin(ids, excluded, assume_unique=True)
-            return self._boosted(ids[keep], scores[keep], q.boost)
-        if type(q) is wq.And:
-            return self._boosted(*self._intersect([self.run(s) for s in q.subqueries]), q.boost)
-        if type(q) is wq.Or and not q.minmatch and q.scale is None:
-            return self._boosted(*self._union([self.run(s) for s in q.subqueries]), q.boost)
-        if q is wq.NullQuery:
-            return _EMPTY
         return self._whoosh(q)
-
-    @staticmethod
-    def _boosted(ids: np.ndarray, scores: np.ndarray, boost: float) -> tuple[np.ndarray, np.ndarray]:
-        return ids, scores * boost if boost != 1.0 else scores
 
     def _has_positions(self, fieldname: str) -> bool:
         field = self.leaf.schema[fieldname] if fieldname in self.leaf.schema else None
@@ -198,10 +207,7 @@ class Evaluator:
         parent = self.leaf.get_parent()
         idf = self.cache.idf(parent, self.weighting, fieldname, text)
         avgfl = self.cache.average_length(parent, fieldname)
-        B = self.weighting._field_B.get(fieldname, self.weighting.B)
-        K1 = self.weighting.K1
-        lengths = self.cache.lengths(self.reader, self.segment, fieldname)[ids]
-        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+        return _bm25f(self.weighting, fieldname, idf, avgfl, weights, self.cache.lengths(parent, fieldname)[ids + self.offset])
 
     def _bytes(self, fieldname: str, text: str) -> bytes | None:
         if fieldname not in self.leaf.schema:
@@ -223,7 +229,7 @@ class Evaluator:
                 return self._whoosh(q)
             found = (read[0], self._scores(q.fieldname, text, *read))
             self.cache.keep(key, *found)
-        return self._boosted(*found, q.boost)
+        return _boosted(*found, q.boost)
 
     def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
         """Documents with the words at consecutive positions, scored as Whoosh scores a phrase:
@@ -237,7 +243,7 @@ class Evaluator:
             words.append((read[0], self._scores(q.fieldname, text, *read), values))
         if not words:
             return _EMPTY
-        ids, scores = self._intersect([(i, s) for i, s, _ in words])
+        ids, scores = _intersect([(i, s) for i, s, _ in words])
         field_format = self.leaf.schema[q.fieldname].format
         decode = _positions if type(field_format) is Positions else field_format.decode_positions
         rows = [np.searchsorted(word_ids, ids) for word_ids, _, _ in words]
@@ -249,7 +255,7 @@ class Evaluator:
                 if not starts:
                     break
             keep[k] = bool(starts)
-        return self._boosted(ids[keep], scores[keep], q.boost)
+        return _boosted(ids[keep], scores[keep], q.boost)
 
     def _phrase_arrays(self, q: wq.Phrase, field: FieldArrays) -> tuple[np.ndarray, np.ndarray]:
         """`_phrase` over the arrays: only the positions of documents that have every word are read,
@@ -265,7 +271,7 @@ class Evaluator:
             words.append((row, ids, self._scores(q.fieldname, text, ids, weights.astype(np.float64))))
         if not words:
             return _EMPTY
-        ids, scores = self._intersect([(i, s) for _, i, s in words])
+        ids, scores = _intersect([(i, s) for _, i, s in words])
         keys = None
         for offset, (row, word_ids, _) in enumerate(words):
             owner, positions = field.positions(row, np.searchsorted(word_ids, ids))
@@ -274,27 +280,7 @@ class Evaluator:
             keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
         keep = np.zeros(len(ids), dtype=bool)
         keep[keys >> 32] = True
-        return self._boosted(ids[keep], scores[keep], q.boost)
-
-    @staticmethod
-    def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-        parts = [p for p in parts if len(p[0])]
-        if not parts:
-            return _EMPTY
-        if len(parts) == 1:
-            return parts[0]
-        ids = np.concatenate([p[0] for p in parts])
-        scores = np.concatenate([p[1] for p in parts])
-        unique, inverse = np.unique(ids, return_inverse=True)
-        return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
-
-    @staticmethod
-    def _intersect(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-        ids, scores = parts[0]
-        for other_ids, other_scores in parts[1:]:
-            common, left, right = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
-            ids, scores = common, scores[left] + other_scores[right]
-        return ids, scores
+        return _boosted(ids[keep], scores[keep], q.boost)
 
     def _whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's own matcher, one document at a time (prefixes, sloppy phrases, other codecs)."""
@@ -307,14 +293,98 @@ class Evaluator:
         return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
+class Whole(_Combining):
+    """Evaluates queries over every segment at once, when every segment has its arrays: a term's
+    postings are the segments' slices end to end (document numbers are the generation's), scored in
+    one pass, and combined once. What the arrays cannot answer (phrases, prefixes, fields without
+    arrays) is evaluated segment by segment (`Evaluator`). Each query's cost then barely grows
+    with the number of segments, which incremental builds add to."""
+
+    def __init__(self, searcher, cache: ScoringCache) -> None:
+        self.searcher, self.cache = searcher, cache
+        self.leaves = searcher.leaf_searchers()
+        self.arrays = [cache.arrays.get(leaf.reader().segment().segment_id()) for leaf, _ in self.leaves]
+        self.weighting = searcher.weighting
+
+    def usable(self) -> bool:
+        return bool(self.leaves) and isinstance(self.weighting, BM25F) and all(a is not None for a in self.arrays)
+
+    def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        return self._term(q) if type(q) is wq.Term else self._by_segment(q)
+
+    def _by_segment(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        found = [Evaluator(leaf, segment, offset, self.cache).run(q) for segment, (leaf, offset) in enumerate(self.leaves)]
+        return np.concatenate([ids + offset for (ids, _), (_, offset) in zip(found, self.leaves)]), np.concatenate([scores for _, scores in found])
+
+    def _term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
+        schema = self.searcher.schema
+        if q.fieldname not in schema:
+            return _EMPTY
+        fields = [arrays.field(q.fieldname) for arrays in self.arrays]
+        if not schema[q.fieldname].scorable or any(field is None for field in fields):
+            return self._by_segment(q)
+        try:
+            text = schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return _EMPTY
+        key = ("all", q.fieldname, text)
+        found = self.cache.term(key)
+        if found is None:
+            ids, weights = [], []
+            for field, (_, offset) in zip(fields, self.leaves):
+                row = field.row(text)
+                if row is not None:
+                    docs, found_weights = field.postings(row)
+                    ids.append(docs.astype(np.int64) + offset)
+                    weights.append(found_weights)
+            if not ids:
+                return _EMPTY
+            ids, weights = np.concatenate(ids), np.concatenate(weights).astype(np.float64)
+            idf = self.cache.idf(self.searcher, self.weighting, q.fieldname, text)
+            avgfl = self.cache.average_length(self.searcher, q.fieldname)
+            found = (ids, _bm25f(self.weighting, q.fieldname, idf, avgfl, weights, self.cache.lengths(self.searcher, q.fieldname)[ids]))
+            self.cache.keep(key, *found)
+        return _boosted(*found, q.boost)
+
+
 def evaluate(searcher, q: wq.Query, cache: ScoringCache) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers ascending, scores) of every document `q` matches in `searcher`, deleted
     ones included. The scores are the ones Whoosh's searcher gives the same query."""
-    ids, scores = [], []
-    for segment, (leaf, offset) in enumerate(searcher.leaf_searchers()):
-        leaf_ids, leaf_scores = Evaluator(leaf, segment, cache).run(q)
-        ids.append(leaf_ids + offset)
-        scores.append(leaf_scores)
-    if not ids:
+    whole = Whole(searcher, cache)
+    if not whole.leaves:
         return _EMPTY
-    return np.concatenate(ids), np.concatenate(scores)
+    return whole.run(q) if whole.usable() else whole._by_segment(q)
+
+
+def _bm25f(weighting: BM25F, fieldname: str, idf: float, avgfl: float, weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's BM25F score of postings, over arrays."""
+    B = weighting._field_B.get(fieldname, weighting.B)
+    K1 = weighting.K1
+    return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+
+
+def _boosted(ids: np.ndarray, scores: np.ndarray, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    return ids, scores * boost if boost != 1.0 else scores
+
+
+def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of any part, each with the sum of its parts' scores."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+
+def _intersect(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of every part, each with the sum of its parts' scores."""
+    ids, scores = parts[0]
+    for other_ids, other_scores in parts[1:]:
+        common, left, right = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+        ids, scores = common, scores[left] + other_scores[right]
+    return ids, scores
+
+
