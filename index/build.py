@@ -290,7 +290,7 @@ class _Build:
             letters.load()
             language.load()
         if self.target is not None:
-            writer = self.target.open(self.generation.name, self.previous is not None, self._stale())
+            writer = self.target.open(self.generation.name, self.previous is not None, [doc.id for doc in self._stale()])
             sink = ToCluster(writer)
         else:
             writer = self._writer(live)
@@ -305,10 +305,10 @@ class _Build:
         if self.target is None:
             postings.write_missing(self.generation)
 
-    def _stale(self) -> list[str]:
+    def _stale(self) -> list[manifest.DocSummary]:
         """The live generation's documents from files that changed or are gone."""
         old = self.previous.files if self.previous else {}
-        return [doc.id for rel, record in old.items() if rel in self.todo or rel not in self.files for doc in record.docs]
+        return [doc for rel, record in old.items() if rel in self.todo or rel not in self.files for doc in record.docs]
 
     def ids(self) -> set[str]:
         """Every document of the new generation."""
@@ -374,8 +374,10 @@ class _Build:
         store.link_index(live, self.generation, skip=manifest.FILES)
         writer = BulkWriter(open_dir(str(self.generation)), **options)
         with writer.searcher() as searcher:  # Whoosh opens a searcher per deletion unless given one
-            for doc_id in self._stale():
-                writer.delete_by_term(ID_FIELD, doc_id, searcher=searcher)
+            places = _Places(writer, searcher)
+            for doc in self._stale():
+                if not places.delete(doc):
+                    writer.delete_by_term(ID_FIELD, doc.id, searcher=searcher)
         return writer
 
     def _index(self, sink: ToCluster | ToSegments, repeated: RepeatedLines, progress: Progress | None) -> None:
@@ -408,6 +410,27 @@ class _Build:
                 report.removed.update(doc.removed)
                 report.actors.update(doc.actors)
         report.files_read = len(self.todo)
+
+
+class _Places:
+    """Deletes a document where the manifest says the build that wrote it put it (no segment is
+    ever rewritten), once its id there is checked. Whoosh's `delete_by_term` looks the id up in every
+    segment's term table: at 43 segments, 1,000 deletions took 2.8 s."""
+
+    def __init__(self, writer: BulkWriter, searcher) -> None:
+        self.searcher = searcher
+        segments = {segment.segment_id(): segment for segment in writer.segments}
+        self.places = {leaf.segment().segment_id(): (segments.get(leaf.segment().segment_id()), offset) for leaf, offset in searcher.reader().leaf_readers()}
+
+    def delete(self, doc: manifest.DocSummary) -> bool:
+        """Whether it was found there and deleted."""
+        segment, offset = self.places.get(doc.where[0], (None, 0)) if doc.where else (None, 0)
+        if segment is None or not 0 <= doc.where[1] < segment.doc_count_all():
+            return False
+        if self.searcher.stored_fields(offset + doc.where[1]).get(ID_FIELD) != doc.id:
+            return False
+        segment.delete_document(doc.where[1])
+        return True
 
 
 @dataclass
@@ -539,6 +562,7 @@ def _add(outcome: _Outcome | Skipped, sink: ToCluster | ToSegments, record: mani
             dated=doc.date is not None,
             actors=[m.id for m in doc.actors],
             removed=dict(Counter(r.reason for r in doc.removed)),
+            where=sink.where(outcome.body),
             minhash=outcome.minhash,
         )
     )

@@ -43,6 +43,7 @@ class DocSummary:
     dated: bool
     actors: list[str]
     removed: dict[str, int]
+    where: list | None = field(default=None, compare=False)  # [segment id, document number] where a Whoosh build wrote it
     minhash: np.ndarray | None = field(default=None, repr=False, compare=False)  # kept in LINES, see index.duplicates
 
 

@@ -39,6 +39,9 @@ class ToCluster:
     def discard(self, body: dict) -> None:
         """A document not to index (its id was taken): it was never sent."""
 
+    def where(self, body: dict) -> None:
+        """Where the index keeps it: the cluster's business."""
+
     def finish(self) -> list:
         return []
 
@@ -62,6 +65,10 @@ class ToSegments:
 
     def discard(self, where: tuple[str, int]) -> None:
         self.writer.unwant(where)
+
+    def where(self, where: tuple[str, int]) -> list:
+        """[segment id, document number], for the manifest: the next build deletes it there."""
+        return list(where)
 
     def finish(self) -> list:
         return self.segments.finish()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import orjson
 import pytest
 from conftest import FIXTURE_CORPUS, REPO
 
@@ -17,6 +18,7 @@ from whoosh.index import open_dir
 from index import build as build_module
 from index import manifest, store
 from index.build import PARALLEL_FROM, build
+from index.bulk_writer import BulkWriter
 from index.build import build as build_index
 from index.clean import RULES
 from index.cli import main
@@ -135,6 +137,36 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(tmp_path, mo
     changed.write_text(article(300, "Ein neuer Absatz."), encoding="utf-8")
     report = build_index(corpus, tmp_path / "index-2", cleaner_model=RULES)
     assert (report.mode, report.files_read, report.files_changed) == ("incremental", 1, 1)
+
+
+def test_a_changed_document_is_deleted_where_it_was_written_or_else_by_its_id(corpus, tmp_path, monkeypatch):
+    """The manifest keeps where each document was written; a place that does not hold the document
+    (a manifest gone wrong) falls back to looking its id up."""
+    index_dir = tmp_path / "index"
+    build = functools.partial(build_index, cleaner_model=RULES)
+    build(corpus, index_dir)
+    looked_up = []
+    original = BulkWriter.delete_by_term
+    monkeypatch.setattr(BulkWriter, "delete_by_term", lambda self, field, text, searcher=None: looked_up.append(text) or original(self, field, text, searcher))
+
+    def change(mark: str) -> None:
+        for n in range(2):
+            (corpus / f"da/slogan-{n}.txt").write_text(article(n, mark), encoding="utf-8")
+
+    change("Et nyt afsnit.")
+    build(corpus, index_dir)
+    assert looked_up == []
+
+    live = store.generations_dir(index_dir) / store.current_name(index_dir)
+    data = orjson.loads((live / manifest.CORPUS).read_bytes())
+    for rel in ("da/slogan-0.txt", "da/slogan-1.txt"):
+        data["files"][rel]["docs"][0]["where"][1] += 1  # another document's place, or none
+    (live / manifest.CORPUS).write_bytes(orjson.dumps(data))
+    change("Endnu et afsnit.")
+    report = build(corpus, index_dir)
+    assert report.mode == "incremental" and sorted(looked_up) == ["da/slogan-0", "da/slogan-1"]
+    build(corpus, tmp_path / "full", full=True)
+    assert documents(index_dir) == documents(tmp_path / "full")
 
 
 def test_a_changed_pipeline_makes_the_build_full(corpus, tmp_path, monkeypatch):
