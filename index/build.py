@@ -301,7 +301,7 @@ class _Build:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(merge=False)  # see BulkWriter
+        writer.commit()
         if self.target is None:
             postings.write_missing(self.generation)
 

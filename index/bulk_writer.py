@@ -191,7 +191,8 @@ class BulkWriter(SegmentWriter):
         """A document written into an adopted segment that the index is not to have (it is deleted)."""
         self._unwanted.append(where)
 
-    def commit(self, mergetype=None, optimize=None, merge=None) -> None:
+    def commit(self, mergetype=None, optimize=None, merge=False) -> None:
+        """Commit the adopted segments; merging none unless asked (see the module's docstring)."""
         self._check_state()
         by_id = {s.segment_id(): s for s in self._adopted}
         for segment_id, docnum in self._unwanted:
