@@ -7,6 +7,7 @@ documents pre-stemmed, facets with SQL: bench_fts5.py). Prints one table.
     python scripts/bench.py                       # 10,000 and 100,000 documents
     python scripts/bench.py --docs 10000 --queries 500 --work /tmp/bench
     python scripts/bench.py --docs 100000 --backend whoosh opensearch   # both, on the same corpus
+    python scripts/bench.py --docs 1000000 --shard 1000 --no-references --keep   # the growth table
 
 `--backend opensearch` builds into the cluster NEWSFACET_OPENSEARCH_URL names (by default the local
 one `make opensearch` starts), under the alias `bench-<size>`, and serves from it.
@@ -136,7 +137,25 @@ class CorpusGenerator:
         return name + "s" if self.rng.random() < 0.15 and not name.endswith("s") else name
 
     def article(self, n: int) -> tuple[str, str]:
-        """The relative path and text of article `n`."""
+        """The relative path and text of article `n`: front matter, a date line or neither."""
+        site, headline, body, date, kind = self._parts(n)
+        if kind == "front matter":
+            text = f"---\ntitle: {headline}\ndate: {date}\nsource: {site}\nurl: https://{site}.example/{n}\n---\n{body}\n"
+        elif kind == "date line":
+            text = f"date {date} {headline}\n\n{body}\n"
+        else:
+            text = f"{headline}\n\n{body}\n"  # undated
+        return f"{site}/{n:07d}.txt", text
+
+    def record(self, n: int) -> dict:
+        """Article `n` as a JSON Lines record: what `article` gives, the metadata as fields."""
+        site, headline, body, date, kind = self._parts(n)
+        if kind == "front matter":
+            return {"id": f"{site}/{n:07d}", "title": headline, "date": date, "source": site, "url": f"https://{site}.example/{n}", "text": body}
+        return {"id": f"{site}/{n:07d}", "text": f"{headline}\n\n{body}"} | ({"date": date} if date else {})
+
+    def _parts(self, n: int) -> tuple[str, str, str, str | None, str]:
+        """(site, headline, body, date, kind of dating) of article `n`."""
         rng = self.rng
         lang = LANGS[int(rng.random() < 0.5)]
         site, boilerplate = self.sites[lang][int(rng.integers(0, SITES_PER_LANG))]
@@ -163,15 +182,19 @@ class CorpusGenerator:
         day = START_DAY + int(rng.integers(0, DAYS))
         kind = rng.random()
         if kind < 0.7:
-            date = str(day) if rng.random() < 0.93 else str(day)[:7]
-            text = f"---\ntitle: {headline}\ndate: {date}\nsource: {site}\nurl: https://{site}.example/{n}\n---\n{body}\n"
-        elif kind < 0.92:
-            text = f"date {day} {headline}\n\n{body}\n"
-        else:
-            text = f"{headline}\n\n{body}\n"  # undated
-        return f"{site}/{n:07d}.txt", text
+            return site, headline, body, str(day) if rng.random() < 0.93 else str(day)[:7], "front matter"
+        if kind < 0.92:
+            return site, headline, body, str(day), "date line"
+        return site, headline, body, None, "undated"
 
-    def write(self, corpus: Path, docs: int) -> None:
+    def write(self, corpus: Path, docs: int, shard: int = 0) -> None:
+        """The corpus: a file an article, or (`shard`) JSON Lines files of `shard` articles each."""
+        if shard:
+            (corpus / "shards").mkdir(parents=True, exist_ok=True)
+            for first in range(0, docs, shard):
+                lines = (json.dumps(self.record(n), ensure_ascii=False) for n in range(first, min(first + shard, docs)))
+                (corpus / "shards" / f"{first // shard:05d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return
         for n in range(docs):
             rel, text = self.article(n)
             path = corpus / rel
@@ -179,16 +202,25 @@ class CorpusGenerator:
             path.write_text(text, encoding="utf-8")
 
 
+UPDATE = "\nOpdateret: Artiklen er opdateret med nye oplysninger om forhandlingerne.\n"
+
+
 def change_files(corpus: Path, share: float, seed: int = 11) -> int:
-    """Append a paragraph to `share` of the files (an updated article); returns how many. Each is
-    written anew and moved into place, as an editor saves: the corpus copy's files are hard links
-    to the generated ones, which stay as they were."""
-    files = sorted(corpus.rglob("*.txt"))
+    """Append a paragraph to the articles of `share` of the files (an updated article, or a JSON
+    Lines file of updated articles); returns how many files. Each is written anew and moved into
+    place, as an editor saves: the corpus copy's files are hard links to the generated ones, which
+    stay as they were."""
+    files = sorted(corpus.rglob("*.txt")) or sorted(corpus.rglob("*.jsonl"))
     rng = np.random.default_rng(seed)
     chosen = rng.choice(len(files), size=max(1, int(len(files) * share)), replace=False)
     for i in chosen:
-        new = files[i].with_suffix(".new")
-        new.write_text(files[i].read_text(encoding="utf-8") + "\nOpdateret: Artiklen er opdateret med nye oplysninger om forhandlingerne.\n", encoding="utf-8")
+        new, text = files[i].with_suffix(".new"), files[i].read_text(encoding="utf-8")
+        if files[i].suffix == ".jsonl":
+            records = [json.loads(line) for line in text.splitlines()]
+            text = "".join(json.dumps(r | {"text": r["text"] + UPDATE}, ensure_ascii=False) + "\n" for r in records)
+        else:
+            text += UPDATE
+        new.write_text(text, encoding="utf-8")
         new.replace(files[i])
     return len(chosen)
 
@@ -512,11 +544,16 @@ def time_baseline(index_dir: Path, mix: list[dict]) -> list[float]:
 # -- the table ------------------------------------------------------------------------------
 
 
-def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries_only: bool = False, references: bool = True) -> dict:
+def corpus_root(work: Path, size: int, shard: int) -> Path:
+    return work / (f"docs-{size}-jsonl{shard}" if shard else f"docs-{size}")
+
+
+def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries_only: bool = False, references: bool = True, shard: int = 0) -> dict:
     """One size's and backend's column of the table. `queries_only`: time the queries again on the
     index and baseline a kept run left (after a change to the search side only); the build rows stay
-    empty. `references`: build and time plain Whoosh and SQLite FTS5 beside ours."""
-    root = work / f"docs-{size}"
+    empty. `references`: build and time plain Whoosh and SQLite FTS5 beside ours. `shard`: the
+    corpus as JSON Lines files of that many articles."""
+    root = corpus_root(work, size, shard)
     corpus, baseline_dir = root / "corpus", root / "baseline"
     engine = Engine(backend, root / ("index" if backend == "whoosh" else f"index-{backend}"), size)
     gen = CorpusGenerator()
@@ -525,12 +562,12 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
             raise SystemExit(f"--queries-only needs the index and baseline a --keep run left in {root}")
         row = {"docs": engine.documents()}
     else:
-        row = _build_rows(size, gen, corpus, engine, baseline_dir if references else None)
+        row = _build_rows(size, gen, corpus, engine, baseline_dir if references else None, shard)
     if references and backend == "whoosh" and (not queries_only or not (root / "fts5.db").exists()):
         seconds, documents = build_fts5(live_dir(engine.index_dir), root / "fts5.db")
         row["fts5_build_docs_s"] = documents / seconds
         print(f"[{size}] SQLite FTS5 reference built in {seconds:.0f} s", file=sys.stderr)
-    row["backend"] = backend
+    row["backend"] = backend + (f", JSON Lines files of {shard:,}" if shard else "")
     mix = query_mix(engine, gen, queries)
     ours = time_in_process(engine, mix)
     unique = distinct(mix)
@@ -550,13 +587,13 @@ def bench(size: int, backend: str, work: Path, queries: int, keep: bool, queries
     return row
 
 
-def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path | None) -> dict:
+def _build_rows(size: int, gen: CorpusGenerator, corpus: Path, engine: Engine, baseline_dir: Path | None, shard: int = 0) -> dict:
     """Generate the corpus (once), build it full, change 1% and build again (on a copy of the
     corpus made of hard links: every backend gets the same one), build the baseline (once; None:
     none)."""
     if not corpus.is_dir():
         started = time.perf_counter()
-        gen.write(corpus, size)
+        gen.write(corpus, size, shard)
         print(f"[{size}] generated the corpus in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     changed_corpus = corpus.with_name(f"corpus-{engine.backend}")
     shutil.rmtree(changed_corpus, ignore_errors=True)
@@ -621,14 +658,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep each size's corpus and indexes")
     parser.add_argument("--queries-only", action="store_true", help="time the queries again on what a --keep run left")
     parser.add_argument("--no-references", action="store_true", help="leave out plain Whoosh and SQLite FTS5 (at 1,000,000 documents they take hours)")
+    parser.add_argument(
+        "--shard", type=int, default=0, metavar="N",
+        help="write the corpus as JSON Lines files of N articles each, not a file an article (a million small files not in the page "
+        "cache read at about 400 a second on this machine's disk; needs --no-references)",
+    )
     args = parser.parse_args(argv)
+    if args.shard and not args.no_references:
+        parser.error("--shard needs --no-references: the plain-Whoosh reference reads a file an article")
     rows = []
     for size in args.docs:
         for backend in args.backend:
-            rows.append(bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only, not args.no_references))
+            rows.append(bench(size, backend, args.work, args.queries, args.keep or args.queries_only, args.queries_only, not args.no_references, args.shard))
             print(json.dumps(rows[-1]), file=sys.stderr)  # each column as soon as it is measured
         if not (args.keep or args.queries_only):
-            shutil.rmtree(args.work / f"docs-{size}")
+            shutil.rmtree(corpus_root(args.work, size, args.shard))
     print(f"\nnewsfacet benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     print(table(rows, args.queries))
     return 0
