@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh.index import create_in, open_dir
@@ -30,11 +31,14 @@ from index.codec import WritingCodec
 from index.dates import date_from_timestamps
 from index.documents import CleanDocument, RawDocument, Skipped
 from index.language import identify
-from index.opensearch.target import OpenSearchTarget, TargetError, concrete_index
+from index.opensearch import TargetError, concrete_index
 from index.repeated import NO_REPEATED_LINES, LineCounter, LineHashes, RepeatedLines
 from index.schema import ID_FIELD, make_schema
 from index.sinks import ToCluster, ToSegments
 from index.sources import corpus_files, read_file
+
+if TYPE_CHECKING:  # the OpenSearch client loads only for a build that uses it
+    from index.opensearch.target import OpenSearchTarget
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ WRITER_MEMORY_MB = 256
 KEEP_GENERATIONS = 2  # the live one and the previous one, for rollback
 PROCESSES = min(os.cpu_count() or 1, 4)  # cleaning and analysing workers
 PARALLEL_FROM = 500  # files to read: below this, one process is quicker than starting others
+SURVEY_PARALLEL_FROM = 4_000  # files to survey (checksum, line hashes: about 0.35 ms each): below this, likewise
 
 Progress = Callable[[int, int, int], None]  # (files done, files in all, documents indexed)
 _PR_SET_PDEATHSIG = 1
@@ -330,7 +335,7 @@ class _Build:
             if not (keep and (keep.size, keep.mtime_ns) == (entry.size, entry.mtime_ns)):
                 unsure[entry.rel] = (entry.path, keep and keep.sha256)
         survey = _Survey(self.corpus, self.rules)
-        with _workers(survey, len(unsure)) as pool:
+        with _workers(survey, len(unsure), SURVEY_PARALLEL_FROM) as pool:
             items = list(unsure.values())
             surveyed = dict(zip(unsure, pool.map(_in_worker, items, chunksize=16) if pool else map(survey, items)))
         for entry, keep in listed:
@@ -496,17 +501,17 @@ def _held_duplicate(record: manifest.FileRecord | None) -> bool:
     return record is not None and any(s[1] == "duplicate_id" for s in record.skipped)
 
 
-def _parallel(tasks: int) -> bool:
-    return PROCESSES > 1 and tasks >= PARALLEL_FROM
+def _parallel(tasks: int, least: int | None = None) -> bool:
+    return PROCESSES > 1 and tasks >= (PARALLEL_FROM if least is None else least)
 
 
 @contextmanager
-def _workers(state: Callable, tasks: int):
+def _workers(state: Callable, tasks: int, least: int | None = None):
     """PROCESSES worker processes forked with `state` (`_worker` in each), or None when `tasks` are
-    too few to be worth them: the caller then runs them itself. A worker that dies fails the build
-    (BrokenProcessPool), never hangs it."""
+    fewer than `least` (PARALLEL_FROM) and not worth them: the caller then runs them itself. A
+    worker that dies fails the build (BrokenProcessPool), never hangs it."""
     global _forking_workers
-    if not _parallel(tasks):
+    if not _parallel(tasks, least):
         yield None
         return
     context = multiprocessing.get_context("fork")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from tqdm import tqdm
 from index import store
 from index.build import BuildError, BuildReport, build
 from index.language import LANGUAGES
-from index.opensearch.target import OpenSearchTarget, TargetError
+from index.opensearch import TargetError
 from index.settings import Settings
 
 EXIT_FAILED = 1  # nothing indexed, unreadable corpus, or a fault
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("opensearch").setLevel(logging.ERROR)  # each failed request and retry: the build's own message says what failed
     progress = None if args.quiet else ProgressLine()
-    target = OpenSearchTarget(settings) if args.backend == "opensearch" else None
+    target = _target(settings) if args.backend == "opensearch" else None
     if args.rollback:
         return _rollback(args.index, target)
     if args.verify:
@@ -146,7 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _rollback(index_dir: Path, target: OpenSearchTarget | None) -> int:
+def _target(settings: Settings):
+    """The build's OpenSearch target (its client is imported only here: a Whoosh build does without)."""
+    from index.opensearch.target import OpenSearchTarget
+
+    return OpenSearchTarget(settings)
+
+
+def _rollback(index_dir: Path, target) -> int:
     try:
         with store.build_lock(index_dir):
             live = store.current_name(index_dir)
@@ -190,5 +198,16 @@ def _locked(exc: store.BuildLocked) -> int:
     return store.EXIT_LOCKED
 
 
+def run() -> None:
+    """The command: `main`, then out without tearing the interpreter down. Freeing a build's
+    millions of objects one by one at exit took 0.6-0.9 s of a 15 s incremental build; the output
+    is flushed first, and the build's worker processes have ended already."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -43,7 +43,7 @@ class DocSummary:
     dated: bool
     actors: list[str]
     removed: dict[str, int]
-    where: list | None = field(default=None, compare=False)  # [segment id, document number] where a Whoosh build wrote it
+    where: tuple[str, int] | None = field(default=None, compare=False)  # (segment id, document number) where a Whoosh build wrote it, kept in LINES
     minhash: np.ndarray | None = field(default=None, repr=False, compare=False)  # kept in LINES, see index.duplicates
 
 
@@ -97,6 +97,9 @@ def save(generation: Path, manifest: Manifest) -> None:
     lines = [h for record in manifest.files.values() for h in record.lines]
     short = [h.short for h in lines]
     long = [h.long for h in lines]
+    places = [doc.where for record in manifest.files.values() for doc in record.docs]
+    segments = sorted({where[0] for where in places if where})
+    number = {segment: k for k, segment in enumerate(segments)}
     np.savez(
         generation / LINES,
         short=np.concatenate(short) if short else np.zeros(0, np.int64),
@@ -106,18 +109,20 @@ def save(generation: Path, manifest: Manifest) -> None:
         fallback=np.array([h.fallback for h in lines], dtype=np.int64),
         repeated=np.array(sorted(manifest.repeated), dtype=np.int64),
         minhash=signatures(manifest),
+        place_segment=np.array([number[where[0]] if where else -1 for where in places], dtype=np.int32),
+        place_number=np.array([where[1] if where else -1 for where in places], dtype=np.int32),
     )
     files = {  # the arrays are in LINES
         rel: {name: getattr(record, name) for name in _RECORD_FIELDS}
         | {"raw": len(record.lines), "docs": [{name: getattr(d, name) for name in _SUMMARY_FIELDS} for d in record.docs]}
         for rel, record in manifest.files.items()
     }
-    store.write_atomic(generation / CORPUS, orjson.dumps({"fingerprint": manifest.fingerprint, "files": files}))
+    store.write_atomic(generation / CORPUS, orjson.dumps({"fingerprint": manifest.fingerprint, "segments": segments, "files": files}))
 
 
 # What corpus.json keeps of a record and of a document summary: the rest is in LINES.
 _RECORD_FIELDS = tuple(f.name for f in fields(FileRecord) if f.name not in ("docs", "lines"))
-_SUMMARY_FIELDS = tuple(f.name for f in fields(DocSummary) if f.name != "minhash")
+_SUMMARY_FIELDS = tuple(f.name for f in fields(DocSummary) if f.name not in ("minhash", "where"))
 
 
 def signatures(manifest: Manifest) -> np.ndarray:
@@ -136,14 +141,20 @@ def load(generation: Path) -> Manifest | None:
         lines = [LineHashes(s, lo, int(f)) for s, lo, f in zip(short, long, arrays["fallback"])]
         repeated = frozenset(arrays["repeated"].tolist())
         minhash = iter(arrays["minhash"])
+        segments = data["segments"]
+        places = iter(zip(arrays["place_segment"].tolist(), arrays["place_number"].tolist()))
     except (OSError, ValueError, KeyError):  # orjson.JSONDecodeError is a ValueError
         return None
     files, at = {}, 0
     for rel, entry in data["files"].items():
         raw = entry.pop("raw")
-        entry["docs"] = [DocSummary(**d, minhash=next(minhash)) for d in entry["docs"]]
+        entry["docs"] = [DocSummary(**d, where=_place(segments, *next(places)), minhash=next(minhash)) for d in entry["docs"]]
         entry["skipped"] = [tuple(s) for s in entry["skipped"]]
         entry["warnings"] = [tuple(w) for w in entry["warnings"]]
         files[rel] = FileRecord(**entry, lines=lines[at : at + raw])
         at += raw
     return Manifest(data["fingerprint"], repeated, files)
+
+
+def _place(segments: list[str], segment: int, number: int) -> tuple[str, int] | None:
+    return (segments[segment], number) if segment >= 0 else None

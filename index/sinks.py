@@ -66,9 +66,9 @@ class ToSegments:
     def discard(self, where: tuple[str, int]) -> None:
         self.writer.unwant(where)
 
-    def where(self, where: tuple[str, int]) -> list:
-        """[segment id, document number], for the manifest: the next build deletes it there."""
-        return list(where)
+    def where(self, where: tuple[str, int]) -> tuple[str, int]:
+        """(segment id, document number), for the manifest: the next build deletes it there."""
+        return where
 
     def finish(self) -> list:
         return self.segments.finish()

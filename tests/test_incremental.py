@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import orjson
 import pytest
 from conftest import FIXTURE_CORPUS, REPO
 
@@ -118,6 +117,7 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(tmp_path, mo
         (corpus / f"{n // 100}").mkdir(parents=True, exist_ok=True)
         (corpus / f"{n // 100}/{n}.txt").write_text(article(n, SLOGAN if n % 40 == 0 else ""), encoding="utf-8")
     found = {}
+    monkeypatch.setattr(build_module, "SURVEY_PARALLEL_FROM", PARALLEL_FROM)
     for processes in (1, 2):
         monkeypatch.setattr(build_module, "PROCESSES", processes)
         report = build_index(corpus, tmp_path / f"index-{processes}", cleaner_model=RULES)
@@ -158,10 +158,11 @@ def test_a_changed_document_is_deleted_where_it_was_written_or_else_by_its_id(co
     assert looked_up == []
 
     live = store.generations_dir(index_dir) / store.current_name(index_dir)
-    data = orjson.loads((live / manifest.CORPUS).read_bytes())
+    kept = manifest.load(live)
     for rel in ("da/slogan-0.txt", "da/slogan-1.txt"):
-        data["files"][rel]["docs"][0]["where"][1] += 1  # another document's place, or none
-    (live / manifest.CORPUS).write_bytes(orjson.dumps(data))
+        doc = kept.files[rel].docs[0]
+        doc.where = (doc.where[0], doc.where[1] + 1)  # another document's place, or none
+    manifest.save(live, kept)
     change("Endnu et afsnit.")
     report = build(corpus, index_dir)
     assert report.mode == "incremental" and sorted(looked_up) == ["da/slogan-0", "da/slogan-1"]

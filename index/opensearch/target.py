@@ -14,6 +14,7 @@ from opensearchpy.exceptions import ConnectionError as ClusterUnreachable
 from opensearchpy.exceptions import TransportError
 
 from index.documents import CleanDocument
+from index.opensearch import TargetError, concrete_index
 from index.opensearch.client import alias_index, connect, describe
 from index.opensearch.mapping import COLLAPSE_KEY, DUPLICATE_GROUP, SEQUENCE, index_body, source
 from index.settings import Settings
@@ -29,16 +30,8 @@ BUILDS_MAPPING = {
 }
 
 
-class TargetError(RuntimeError):
-    """The cluster could not be reached or refused what the build sent; the alias did not move."""
-
-
 def builds_index(alias: str) -> str:
     return f"{alias}-builds"
-
-
-def concrete_index(alias: str, generation: str) -> str:
-    return f"{alias}-{generation.lower()}"
 
 
 class OpenSearchTarget:
