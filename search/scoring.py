@@ -3,10 +3,11 @@
 Whoosh finds matches one document at a time in Python: enumerating a word that is in a third of the
 index costs tens of milliseconds, and ranking it costs as much again. Facets need every match anyway,
 so the service evaluates the query once, here: a term's postings (ids and weights) are read from
-its segment's memory-mapped arrays (index.postings), scored with Whoosh's own BM25F formula and
-statistics over whole arrays, and combined the way Whoosh's matchers combine them (a union adds the
-scores of the parts that match, an intersection adds both, `AndNot` keeps the left side's). A phrase
-intersects its words' documents the same way, then compares the positions of those documents only.
+every segment's memory-mapped arrays at once (index.postings), scored with Whoosh's own BM25F
+formula and statistics over whole arrays, and combined the way Whoosh's matchers combine them (a
+union adds the scores of the parts that match, an intersection adds both, `AndNot` keeps the left
+side's). A phrase, segment by segment, intersects its words' documents the same way, then compares
+the positions of those documents only.
 Other query types (prefixes, sloppy phrases) go through Whoosh's own matcher. A segment without
 arrays (an index built before they existed) is read a posting block at a time from Whoosh's files.
 tests/test_scoring.py checks the result against Whoosh's searcher on every kind of query the
@@ -310,9 +311,9 @@ class Whole(_Combining):
         return bool(self.leaves) and isinstance(self.weighting, BM25F) and all(a is not None for a in self.arrays)
 
     def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        return self._term(q) if type(q) is wq.Term else self._by_segment(q)
+        return self._term(q) if type(q) is wq.Term else self.by_segment(q)
 
-    def _by_segment(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+    def by_segment(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         found = [Evaluator(leaf, segment, offset, self.cache).run(q) for segment, (leaf, offset) in enumerate(self.leaves)]
         return np.concatenate([ids + offset for (ids, _), (_, offset) in zip(found, self.leaves)]), np.concatenate([scores for _, scores in found])
 
@@ -322,7 +323,7 @@ class Whole(_Combining):
             return _EMPTY
         fields = [arrays.field(q.fieldname) for arrays in self.arrays]
         if not schema[q.fieldname].scorable or any(field is None for field in fields):
-            return self._by_segment(q)
+            return self.by_segment(q)
         try:
             text = schema[q.fieldname].to_bytes(q.text)
         except ValueError:
@@ -353,7 +354,7 @@ def evaluate(searcher, q: wq.Query, cache: ScoringCache) -> tuple[np.ndarray, np
     whole = Whole(searcher, cache)
     if not whole.leaves:
         return _EMPTY
-    return whole.run(q) if whole.usable() else whole._by_segment(q)
+    return whole.run(q) if whole.usable() else whole.by_segment(q)
 
 
 def _bm25f(weighting: BM25F, fieldname: str, idf: float, avgfl: float, weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
