@@ -3,7 +3,7 @@
 Whoosh keeps a posting block as a zlib-compressed pickle, and a posting's positions as a pickle of
 their own; reading a common word or checking a phrase spends its time unpickling. Each segment has
 `<segment id>.arrays` beside it: the bulk writer (index.bulk_writer) writes it with the segment, and
-after a build has committed, a segment without one (small segments Whoosh merged, an index built
+after a build has committed, a segment without one (one Whoosh's own writer made, an index built
 before) gets it derived from its postings. A segment carried into the next generation brings its
 arrays along, and Whoosh's own clean-up removes them with the segment. For every scorable field it
 holds, per term in Whoosh's order:
@@ -55,7 +55,7 @@ def arrayed_fields(schema) -> list[str]:
 
 def write_missing(generation: Path) -> None:
     """Derive the arrays file of every segment of the index in `generation` that has none (the bulk
-    writer writes its own; this is for a segment Whoosh merged)."""
+    writer writes its own; this is for a segment Whoosh's own writer made)."""
     ix = open_dir(str(generation))
     for segment in ix._segments():
         if not path_of(generation, segment).exists():
