@@ -6,8 +6,8 @@ so the service evaluates the query once, here: a term's postings (ids and weight
 every segment's memory-mapped arrays at once (index.postings), scored with Whoosh's own BM25F
 formula and statistics over whole arrays, and combined the way Whoosh's matchers combine them (a
 union adds the scores of the parts that match, an intersection adds both, `AndNot` keeps the left
-side's). A phrase, segment by segment, intersects its words' documents the same way, then compares
-the positions of those documents only.
+side's). A phrase intersects its words' documents the same way, then compares the positions of
+those documents only.
 Other query types (prefixes, sloppy phrases) go through Whoosh's own matcher. A segment without
 arrays (an index built before they existed) is read a posting block at a time from Whoosh's files.
 tests/test_scoring.py checks the result against Whoosh's searcher on every kind of query the
@@ -297,8 +297,9 @@ class Evaluator(_Combining):
 class Whole(_Combining):
     """Evaluates queries over every segment at once, when every segment has its arrays: a term's
     postings are the segments' slices end to end (document numbers are the generation's), scored in
-    one pass, and combined once. What the arrays cannot answer (phrases, prefixes, fields without
-    arrays) is evaluated segment by segment (`Evaluator`). Each query's cost then barely grows
+    one pass, and combined once; a phrase reads the positions of the documents that have every
+    word from each one's segment. What the arrays cannot answer (prefixes, sloppy phrases, fields
+    without arrays) is evaluated segment by segment (`Evaluator`). Each query's cost then barely grows
     with the number of segments, which incremental builds add to."""
 
     def __init__(self, searcher, cache: ScoringCache) -> None:
@@ -311,7 +312,21 @@ class Whole(_Combining):
         return bool(self.leaves) and isinstance(self.weighting, BM25F) and all(a is not None for a in self.arrays)
 
     def _leaf(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        return self._term(q) if type(q) is wq.Term else self.by_segment(q)
+        if type(q) is wq.Term:
+            return self._term(q)
+        if type(q) is wq.Phrase and q.slop == 1:
+            fields = self._fields(q.fieldname)
+            if fields is not None and all(field.positional for field in fields):
+                return self._phrase(q, fields)
+        return self.by_segment(q)
+
+    def _fields(self, fieldname: str) -> list[FieldArrays] | None:
+        """The field's arrays in every segment; None when a segment lacks them or nothing scores it."""
+        schema = self.searcher.schema
+        if fieldname not in schema or not schema[fieldname].scorable:
+            return None
+        fields = [arrays.field(fieldname) for arrays in self.arrays]
+        return None if any(field is None for field in fields) else fields
 
     def by_segment(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         found = [Evaluator(leaf, segment, offset, self.cache).run(q) for segment, (leaf, offset) in enumerate(self.leaves)]
@@ -321,8 +336,8 @@ class Whole(_Combining):
         schema = self.searcher.schema
         if q.fieldname not in schema:
             return _EMPTY
-        fields = [arrays.field(q.fieldname) for arrays in self.arrays]
-        if not schema[q.fieldname].scorable or any(field is None for field in fields):
+        fields = self._fields(q.fieldname)
+        if fields is None:
             return self.by_segment(q)
         try:
             text = schema[q.fieldname].to_bytes(q.text)
@@ -346,6 +361,37 @@ class Whole(_Combining):
             found = (ids, _bm25f(self.weighting, q.fieldname, idf, avgfl, weights, self.cache.lengths(self.searcher, q.fieldname)[ids]))
             self.cache.keep(key, *found)
         return _boosted(*found, q.boost)
+
+    def _phrase(self, q: wq.Phrase, fields: list[FieldArrays]) -> tuple[np.ndarray, np.ndarray]:
+        """`Evaluator._phrase_arrays` over every segment at once: the words' documents and scores
+        as `_term` gives them, intersected, then the positions of the documents that have every
+        word, read from each one's segment, compared as (document, position − offset) keys."""
+        words = [self._term(wq.Term(q.fieldname, word)) for word in q.words]
+        if not words or not all(len(ids) for ids, _ in words):
+            return _EMPTY
+        ids, scores = _intersect(words)
+        if not len(ids):
+            return _EMPTY
+        offsets = np.array([offset for _, offset in self.leaves])
+        segment_of = np.searchsorted(offsets, ids, side="right") - 1
+        keys = None
+        for offset, (word, (word_ids, _)) in enumerate(zip(q.words, words)):
+            text = self.searcher.schema[q.fieldname].to_bytes(word)
+            at = np.searchsorted(word_ids, ids)  # each candidate's posting among the word's, all segments end to end
+            found = []
+            for segment in np.unique(segment_of):
+                chosen = np.flatnonzero(segment_of == segment)
+                field = fields[segment]
+                row = field.row(text)
+                before = np.searchsorted(word_ids, offsets[segment])  # the word's postings in earlier segments
+                owner, positions = field.positions(row, at[chosen] - before)
+                starts = positions >= offset
+                found.append((chosen[owner[starts]] << 32) | (positions[starts] - offset))
+            found = np.concatenate(found)
+            keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[keys >> 32] = True
+        return _boosted(ids[keep], scores[keep], q.boost)
 
 
 def evaluate(searcher, q: wq.Query, cache: ScoringCache) -> tuple[np.ndarray, np.ndarray]:
