@@ -117,7 +117,7 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(tmp_path, mo
         (corpus / f"{n // 100}").mkdir(parents=True, exist_ok=True)
         (corpus / f"{n // 100}/{n}.txt").write_text(article(n, SLOGAN if n % 40 == 0 else ""), encoding="utf-8")
     found = {}
-    monkeypatch.setattr(build_module, "SURVEY_PARALLEL_FROM", PARALLEL_FROM)
+    monkeypatch.setattr(build_module, "SURVEY_PARALLEL_FROM", 1)  # bytes: surveyed in the workers
     for processes in (1, 2):
         monkeypatch.setattr(build_module, "PROCESSES", processes)
         report = build_index(corpus, tmp_path / f"index-{processes}", cleaner_model=RULES)
