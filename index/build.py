@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 WRITER_MEMORY_MB = 256
 KEEP_GENERATIONS = 2  # the live one and the previous one, for rollback
 PROCESSES = min(os.cpu_count() or 1, 4)  # cleaning and analysing workers
-PARALLEL_FROM = 500  # files to read: below this, one process is quicker than starting others
+PARALLEL_FROM = 500  # articles to read: below this, one process is quicker than starting others
+PART_ARTICLES = 250  # a JSON Lines file of more articles is shared out among the workers in parts of about this many
 SURVEY_PARALLEL_FROM = 12_000_000  # bytes to survey (checksum, line hashes: about 0.35 ms an article of 3 KB): below this, likewise
 
 Progress = Callable[[int, int, int], None]  # (files done, files in all, documents indexed)
@@ -290,7 +291,7 @@ class _Build:
             self._summarise()
 
     def _write(self, live: Path | None, repeated: RepeatedLines, progress: Progress | None) -> None:
-        if _parallel(len(self.todo)):  # loaded once here, the workers share them; else each loads its own
+        if _parallel(self._articles()):  # loaded once here, the workers share them; else each loads its own
             compounds.load()
             letters.load()
             language.load()
@@ -309,6 +310,10 @@ class _Build:
         writer.commit()
         if self.target is None:
             postings.write_missing(self.generation)
+
+    def _articles(self) -> int:
+        """The articles in the files to read, as the survey counted them (a file with none counts one)."""
+        return sum(len(self.files[rel].lines) or 1 for rel in self.todo)
 
     def _stale(self) -> list[manifest.DocSummary]:
         """The live generation's documents from files that changed or are gone."""
@@ -391,12 +396,13 @@ class _Build:
         and take their documents in corpus order, so the first of two equal ids is the one kept."""
         seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
         understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, sink)
-        paths = list(self.todo.values())
-        with _workers(understanding, len(paths)) as pool:
-            results = pool.map(_in_worker, paths, chunksize=4) if pool else map(understanding, paths)
-            for done, (rel, outcomes) in enumerate(zip(self.todo, results), 1):
+        parts = {rel: -(-len(self.files[rel].lines) // PART_ARTICLES) or 1 for rel in self.todo}  # articles counted by the survey
+        tasks = [(path, k, parts[rel]) for rel, path in self.todo.items() for k in range(parts[rel])]
+        with _workers(understanding, self._articles()) as pool:
+            results = pool.map(_in_worker, tasks, chunksize=4) if pool else map(understanding, tasks)
+            for done, rel in enumerate(self.todo, 1):
                 record = self.files[rel] = replace(self.files[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
-                for outcome in outcomes:
+                for outcome in _interleaved([next(results) for _ in range(parts[rel])]):
                     _add(outcome, sink, record, seen_ids)
                 if progress:
                     progress(done, len(self.todo), len(seen_ids))
@@ -464,9 +470,11 @@ class _Understanding:
     def finish(self) -> list:
         return self.sink.finish()
 
-    def __call__(self, path: Path) -> list[_Outcome | Skipped]:
-        """Each document of one file: prepared and analysed, or why it is skipped."""
-        return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path)]
+    def __call__(self, task: tuple[Path, int, int]) -> list[_Outcome | Skipped]:
+        """Each document of one file's part (path, k, n; see `read_file`): prepared and analysed, or
+        why it is skipped."""
+        path, *part = task
+        return [self._one(item) if isinstance(item, RawDocument) else item for item in read_file(self.corpus, path, tuple(part))]
 
     def _one(self, raw: RawDocument) -> _Outcome:
         try:
@@ -496,23 +504,40 @@ class _Survey:
         return digest, None if digest == known else _line_hashes(self.corpus, Path(path), self.rules)
 
 
+def _interleaved(parts: list[list]) -> list:
+    """A file's outcomes in file order from its parts (the k-th holds every n-th from the k-th); a skip
+    every part gave (the file could not be read) once."""
+    merged, skips = [], set()
+    for round_ in range(max(map(len, parts))):
+        for outcomes in parts:
+            if round_ >= len(outcomes):
+                continue
+            outcome = outcomes[round_]
+            if isinstance(outcome, Skipped):
+                if outcome in skips:
+                    continue
+                skips.add(outcome)
+            merged.append(outcome)
+    return merged
+
+
 def _held_duplicate(record: manifest.FileRecord | None) -> bool:
     """Whether a file's document was left out as another file's id: it is read again, in case that
     file is gone."""
     return record is not None and any(s[1] == "duplicate_id" for s in record.skipped)
 
 
-def _parallel(tasks: int, least: int | None = None) -> bool:
-    return PROCESSES > 1 and tasks >= (PARALLEL_FROM if least is None else least)
+def _parallel(work: int, least: int | None = None) -> bool:
+    return PROCESSES > 1 and work >= (PARALLEL_FROM if least is None else least)
 
 
 @contextmanager
-def _workers(state: Callable, tasks: int, least: int | None = None):
-    """PROCESSES worker processes forked with `state` (`_worker` in each), or None when `tasks` are
-    fewer than `least` (PARALLEL_FROM) and not worth them: the caller then runs them itself. A
-    worker that dies fails the build (BrokenProcessPool), never hangs it."""
+def _workers(state: Callable, work: int, least: int | None = None):
+    """PROCESSES worker processes forked with `state` (`_worker` in each), or None when the `work`
+    (articles, or bytes) is less than `least` (PARALLEL_FROM) and not worth them: the caller then
+    does it itself. A worker that dies fails the build (BrokenProcessPool), never hangs it."""
     global _forking_workers
-    if not _parallel(tasks, least):
+    if not _parallel(work, least):
         yield None
         return
     context = multiprocessing.get_context("fork")

@@ -100,16 +100,20 @@ def read_corpus(corpus: Path) -> Iterator[RawDocument | Skipped]:
         yield from [entry] if isinstance(entry, Skipped) else read_file(corpus, Path(entry.path))
 
 
-def read_file(corpus: Path, path: Path) -> Iterator[RawDocument | Skipped]:
-    """The articles of one corpus file (several for JSONL), or why it cannot be used."""
+def read_file(corpus: Path, path: Path, part: tuple[int, int] = (0, 1)) -> Iterator[RawDocument | Skipped]:
+    """The articles of one corpus file (several for JSONL), or why it cannot be used. `part` (k, n):
+    of a JSONL file's records only every n-th from the k-th, so that n processes can share a big file;
+    any other file is all in part 0."""
     rel = path.relative_to(corpus).as_posix()
     suffix = path.suffix.lower()
+    if part[0] and suffix not in JSONL_SUFFIXES:
+        return
     if suffix not in CORPUS_SUFFIXES:
         yield Skipped(rel, "unsupported_type", f"{suffix or 'no suffix'} is not a corpus format (.txt, .jsonl, .html)")
         return
     try:
         if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(rel, path)
+            yield from _read_jsonl(rel, path, *part)
             return
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
@@ -196,15 +200,21 @@ def split_metadata(text: str) -> tuple[dict[str, object], str, list[str]]:
     return meta, "\n".join(lines), warnings
 
 
-def _read_jsonl(rel: str, path: Path) -> Iterator[RawDocument | Skipped]:
-    """The records of a JSONL file, read line by line (a file of any size)."""
+def _read_jsonl(rel: str, path: Path, part: int = 0, parts: int = 1) -> Iterator[RawDocument | Skipped]:
+    """The records of a JSONL file, read line by line (a file of any size); of its non-blank lines
+    only every `parts`-th from the `part`-th."""
     with path.open("rb") as fh:
         if looks_binary(fh.read(_BINARY_SAMPLE)):
-            yield Skipped(rel, "binary", "the file is not text")
+            if not part:
+                yield Skipped(rel, "binary", "the file is not text")
             return
         fh.seek(0)
+        record = -1
         for lineno, raw_line in enumerate(fh, start=1):
             if not raw_line.strip():
+                continue
+            record += 1
+            if record % parts != part:
                 continue
             where = f"{rel}:{lineno}"
             if len(raw_line) > MAX_PAGE_BYTES:

@@ -2,6 +2,7 @@
 a build killed mid-way leaves the live generation serving."""
 
 import functools
+import json
 import os
 import shutil
 import signal
@@ -137,6 +138,44 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(tmp_path, mo
     changed.write_text(article(300, "Ein neuer Absatz."), encoding="utf-8")
     report = build_index(corpus, tmp_path / "index-2", cleaner_model=RULES)
     assert (report.mode, report.files_read, report.files_changed) == ("incremental", 1, 1)
+
+
+def test_a_big_json_lines_file_is_shared_out_in_parts_and_gives_what_one_process_does(tmp_path, monkeypatch):
+    """Its records in parts of about PART_ARTICLES among the workers, taken back in file order: the
+    first of two equal ids is the one kept, a broken line is reported once."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    records = [json.dumps({"id": f"r{n % 37}", "text": article(n)}) for n in range(40)]  # r0, r1, r2 twice
+    records[5:5] = ["", "{broken"]
+    (corpus / "big.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    (corpus / "small.jsonl").write_text(json.dumps({"id": "s", "text": article(99)}) + "\n", encoding="utf-8")
+    read = tmp_path / "read.log"
+    original = build_module.read_file
+
+    def logged(corpus, path, part=(0, 1)):
+        with read.open("a") as log:  # appended from whichever process reads
+            log.write(f"{path.name} {part[0]} {part[1]}\n")
+        return original(corpus, path, part)
+
+    monkeypatch.setattr(build_module, "read_file", logged)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 10)
+    found = {}
+    for processes, part in ((1, 10_000), (2, 7)):
+        monkeypatch.setattr(build_module, "PROCESSES", processes)
+        monkeypatch.setattr(build_module, "PART_ARTICLES", part)
+        read.write_text("")
+        report = build_index(corpus, tmp_path / f"index-{processes}", cleaner_model=RULES)
+        kept = manifest.load(store.generations_dir(tmp_path / f"index-{processes}") / report.generation)
+        records = {rel: ([d.id for d in r.docs], r.skipped) for rel, r in kept.files.items()}
+        summary = {k: v for k, v in report.to_dict().items() if k not in ("generation", "built_at", "seconds")}
+        found[processes] = (records, summary, documents(tmp_path / f"index-{processes}"))
+        parts = {tuple(line.split()[1:]) for line in read.read_text().splitlines() if line.startswith("big.jsonl")}
+        assert parts >= ({(str(k), "6") for k in range(6)} if processes == 2 else {("0", "1")})
+    assert found[1] == found[2]
+    docs, skipped = found[2][0]["big.jsonl"]
+    assert docs == [f"r{n}" for n in range(37)] and len(found[2][2]) == 38
+    assert [reason for _, reason, _ in skipped] == ["invalid_json", "duplicate_id", "duplicate_id", "duplicate_id"]
+    assert [source for source, _, _ in skipped][1:] == ["big.jsonl:40", "big.jsonl:41", "big.jsonl:42"]
 
 
 def test_a_changed_document_is_deleted_where_it_was_written_or_else_by_its_id(corpus, tmp_path, monkeypatch):

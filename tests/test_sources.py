@@ -2,7 +2,7 @@ import json
 import os
 
 from index.documents import RawDocument, Skipped
-from index.sources import MAX_PAGE_BYTES, decode, document_id, looks_binary, read_corpus, split_metadata
+from index.sources import MAX_PAGE_BYTES, decode, document_id, looks_binary, read_corpus, read_file, split_metadata
 
 
 def items(corpus):
@@ -120,6 +120,23 @@ def test_a_big_jsonl_file_is_read_record_by_record(tmp_path):
     assert (tmp_path / "big.jsonl").stat().st_size > 50 * 2**20
     ids = [item.id for item in read_corpus(tmp_path) if isinstance(item, RawDocument)]
     assert len(ids) == 6000 and ids[-1] == "r5999"
+
+
+def test_the_parts_of_a_jsonl_file_hold_each_record_once_and_other_files_are_all_in_part_zero(tmp_path):
+    lines = [json.dumps({"id": f"r{n}", "text": "Iran."}) for n in range(10)]
+    lines[3:3] = ["", "[1]"]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "page.txt").write_text("Iran.", encoding="utf-8")
+    (tmp_path / "binary.jsonl").write_bytes(b"\x00" * 10)
+
+    def sources(name: str, part: tuple[int, int]) -> list[str]:
+        return [item.source_path if isinstance(item, RawDocument) else item.source for item in read_file(tmp_path, tmp_path / name, part)]
+
+    assert sources("many.jsonl", (1, 4)) == ["many.jsonl:2", "many.jsonl:7", "many.jsonl:11"]  # every 4th non-blank line from the 2nd
+    parts = [sources("many.jsonl", (k, 4)) for k in range(4)]
+    assert sorted(sum(parts, [])) == sorted(sources("many.jsonl", (0, 1))) and len(sources("many.jsonl", (0, 1))) == 11
+    assert sources("page.txt", (0, 3)) == ["page.txt"] and sources("page.txt", (1, 3)) == []
+    assert sources("binary.jsonl", (0, 2)) == ["binary.jsonl"] and sources("binary.jsonl", (1, 2)) == []
 
 
 def test_html_pages_give_main_text_title_date_and_url(tmp_path):
