@@ -269,26 +269,35 @@ class _Build:
         self.corpus, self.generation, self.report = corpus, generation, report
         self.gazetteer, self.rules, self.model, self.previous, self.fingerprint = gazetteer, rules, model, previous, pipeline
         self.target = target
-        self.files: dict[str, manifest.FileRecord] = {}  # the new manifest, in corpus order
-        self.todo: dict[str, Path] = {}  # files to read, clean and index
+        self.order: list[str] = []  # every corpus file the new manifest keeps, in corpus order
+        self.carried: dict[str, dict] = {}  # the unchanged ones: their entries in the previous manifest
+        self.read: dict[str, manifest.FileRecord] = {}  # the others: read, cleaned and indexed by this build
+        self.todo: dict[str, Path] = {}  # ... from these paths
         self.writer = None
+        self.kept: manifest.Manifest | None = None  # the new manifest
         self.groups: list[list[str]] = []  # near-duplicate groups of document ids
 
     def run(self, live: Path | None, progress: Progress | None) -> None:
         with _gc_paused():
             self._plan()
-        repeated = self._count_lines()
+        carried = self._carried()
+        repeated = self._count_lines(carried)
         self.report.repeated_lines = len(repeated)
-        self._reclean(repeated)
+        if self._reclean(repeated, carried):
+            carried = self._carried()
         self._write(live, repeated, progress)
         with _gc_paused():
-            kept = manifest.Manifest(self.fingerprint, repeated.hashes, self.files)
+            kept = carried.extended(self.fingerprint, repeated.hashes, self.read)
+            kept = self.kept = kept.select({rel: kept.entries[rel] for rel in self.order})
             manifest.save(self.generation, kept)
-            ids = [doc.id for record in self.files.values() for doc in record.docs]
-            self.groups = duplicates.groups(ids, manifest.signatures(kept))
+            self.groups = duplicates.groups(kept.ids(), kept.signatures())
             store.write_duplicates(self.generation, self.groups)
             self.report.near_duplicates = sum(len(g) for g in self.groups)
             self._summarise()
+
+    def _carried(self) -> manifest.Manifest:
+        """The previous manifest's unchanged files."""
+        return self.previous.select(self.carried) if self.previous else manifest.Manifest.empty()
 
     def _write(self, live: Path | None, repeated: RepeatedLines, progress: Progress | None) -> None:
         if _parallel(self._articles()):  # loaded once here, the workers share them; else each loads its own
@@ -313,32 +322,33 @@ class _Build:
 
     def _articles(self) -> int:
         """The articles in the files to read, as the survey counted them (a file with none counts one)."""
-        return sum(len(self.files[rel].lines) or 1 for rel in self.todo)
+        return sum(len(self.read[rel].lines) or 1 for rel in self.todo)
 
     def _stale(self) -> list[manifest.DocSummary]:
         """The live generation's documents from files that changed or are gone."""
-        old = self.previous.files if self.previous else {}
-        return [doc for rel, record in old.items() if rel in self.todo or rel not in self.files for doc in record.docs]
+        if self.previous is None:
+            return []
+        return [doc for rel in self.previous.entries if rel not in self.carried for doc in self.previous.docs(rel)]
 
     def ids(self) -> set[str]:
         """Every document of the new generation."""
-        return {doc.id for record in self.files.values() for doc in record.docs}
+        return set(self.kept.ids())
 
     def _plan(self) -> None:
         """Every corpus file; a record for each, carried over when unchanged, else to be read. A file
         whose size or mtime differs is surveyed (`_Survey`: checksummed, and its lines hashed when its
         content changed) in the workers when they are many bytes."""
-        old = self.previous.files if self.previous else {}
+        old = self.previous.entries if self.previous else {}
         listed, unsure, size = [], {}, 0
         for entry in corpus_files(self.corpus):
             if isinstance(entry, Skipped):
                 self.report.skipped.append(entry)
                 continue
             before = old.get(entry.rel)
-            keep = None if before is None or _held_duplicate(before) else before  # a record that may be carried over
+            keep = None if before is None or _held_duplicate(before) else before  # an entry that may be carried over
             listed.append((entry, keep))
-            if not (keep and (keep.size, keep.mtime_ns) == (entry.size, entry.mtime_ns)):
-                unsure[entry.rel] = (entry.path, keep and keep.sha256)
+            if not (keep and (keep["size"], keep["mtime_ns"]) == (entry.size, entry.mtime_ns)):
+                unsure[entry.rel] = (entry.path, keep and keep["sha256"])
                 size += entry.size
         survey = _Survey(self.corpus, self.rules)
         with _workers(survey, size, SURVEY_PARALLEL_FROM) as pool:  # by bytes: a JSON Lines file holds many articles
@@ -346,37 +356,40 @@ class _Build:
             surveyed = dict(zip(unsure, pool.map(_in_worker, items, chunksize=16) if pool else map(survey, items)))
         for entry, keep in listed:
             rel = entry.rel
-            digest, lines = surveyed.get(rel, (keep and keep.sha256, None))
+            digest, lines = surveyed.get(rel, (keep and keep["sha256"], None))
             if digest is None:
                 self.report.skipped.append(Skipped(rel, "unreadable", lines))
-            elif lines is None:  # the content is unchanged: its record carries over
-                self.files[rel] = keep if keep.mtime_ns == entry.mtime_ns else replace(keep, size=entry.size, mtime_ns=entry.mtime_ns)
+                continue
+            self.order.append(rel)
+            if lines is None:  # the content is unchanged: its entry carries over
+                self.carried[rel] = keep if keep["mtime_ns"] == entry.mtime_ns else keep | {"size": entry.size, "mtime_ns": entry.mtime_ns}
             else:
-                self.files[rel] = manifest.FileRecord(entry.size, entry.mtime_ns, digest, lines=lines)
+                self.read[rel] = manifest.FileRecord(entry.size, entry.mtime_ns, digest, lines=lines)
                 self.todo[rel] = Path(entry.path)
-        self.report.files = len(self.files)
+        self.report.files = len(self.order)
         self.report.files_new = sum(rel not in old for rel in self.todo)
         self.report.files_changed = len(self.todo) - self.report.files_new
-        self.report.files_deleted = sum(rel not in self.files for rel in old)
+        self.report.files_deleted = sum(rel not in self.carried and rel not in self.read for rel in old)
 
-    def _count_lines(self) -> RepeatedLines:
+    def _count_lines(self, carried: manifest.Manifest) -> RepeatedLines:
         counter = LineCounter()
-        for record in self.files.values():
-            for lines in record.lines:
-                counter.add(lines)
+        counter.add_many(*carried.line_hashes())
+        counter.add_many(*manifest.line_hashes(list(self.read.values())))
         return counter.result()
 
-    def _reclean(self, repeated: RepeatedLines) -> None:
-        """Unchanged files with a line that became repeated or stopped being so are cleaned again."""
+    def _reclean(self, repeated: RepeatedLines, carried: manifest.Manifest) -> bool:
+        """Unchanged files with a line that became repeated or stopped being so are cleaned again;
+        whether there are any."""
         if self.previous is None:
-            return
+            return False
         flipped = np.array(sorted(repeated.hashes ^ self.previous.repeated), dtype=np.int64)
         if not len(flipped):
-            return
-        for rel, record in self.files.items():
-            if rel not in self.todo and any(np.isin(lines.short, flipped).any() for lines in record.lines):
-                self.todo[rel] = self.corpus / rel
-                self.report.files_recleaned += 1
+            return False
+        for rel in carried.holding(flipped):
+            self.read[rel] = self.previous.select({rel: self.carried.pop(rel)}).record(rel)
+            self.todo[rel] = self.corpus / rel
+            self.report.files_recleaned += 1
+        return self.report.files_recleaned > 0
 
     def _writer(self, live: Path | None) -> BulkWriter:
         options = {"limitmb": WRITER_MEMORY_MB, "compound": False, "codec": WritingCodec()}
@@ -394,14 +407,14 @@ class _Build:
     def _index(self, sink: ToCluster | ToSegments, repeated: RepeatedLines, progress: Progress | None) -> None:
         """Clean, understand and analyse the files to read (in worker processes when there are many),
         and take their documents in corpus order, so the first of two equal ids is the one kept."""
-        seen_ids = {doc.id: rel for rel, record in self.files.items() if rel not in self.todo for doc in record.docs}
+        seen_ids = {doc["id"]: rel for rel, entry in self.carried.items() for doc in entry["docs"]}
         understanding = _Understanding(self.corpus, self.gazetteer, self.rules, repeated, self.model, sink)
-        parts = {rel: -(-len(self.files[rel].lines) // PART_ARTICLES) or 1 for rel in self.todo}  # articles counted by the survey
+        parts = {rel: -(-len(self.read[rel].lines) // PART_ARTICLES) or 1 for rel in self.todo}  # articles counted by the survey
         tasks = [(path, k, parts[rel]) for rel, path in self.todo.items() for k in range(parts[rel])]
         with _workers(understanding, self._articles()) as pool:
             results = pool.map(_in_worker, tasks, chunksize=4) if pool else map(understanding, tasks)
             for done, rel in enumerate(self.todo, 1):
-                record = self.files[rel] = replace(self.files[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
+                record = self.read[rel] = replace(self.read[rel], docs=[], skipped=[], warnings=[])  # the previous build's stays as it was
                 for outcome in _interleaved([next(results) for _ in range(parts[rel])]):
                     _add(outcome, sink, record, seen_ids)
                 if progress:
@@ -412,15 +425,15 @@ class _Build:
     def _summarise(self) -> None:
         """The report's totals, over the whole corpus: the files read now and those carried over."""
         report = self.report
-        for record in self.files.values():
-            report.skipped += [Skipped(*s) for s in record.skipped]
-            report.warnings += record.warnings
-            for doc in record.docs:
+        for entry in self.kept.entries.values():
+            report.skipped += [Skipped(*s) for s in entry["skipped"]]
+            report.warnings += [tuple(w) for w in entry["warnings"]]
+            for doc in entry["docs"]:
                 report.documents += 1
-                report.languages[doc.lang] += 1
-                report.dated += doc.dated
-                report.removed.update(doc.removed)
-                report.actors.update(doc.actors)
+                report.languages[doc["lang"]] += 1
+                report.dated += doc["dated"]
+                report.removed.update(doc["removed"])
+                report.actors.update(doc["actors"])
         report.files_read = len(self.todo)
 
 
@@ -521,10 +534,10 @@ def _interleaved(parts: list[list]) -> list:
     return merged
 
 
-def _held_duplicate(record: manifest.FileRecord | None) -> bool:
-    """Whether a file's document was left out as another file's id: it is read again, in case that
-    file is gone."""
-    return record is not None and any(s[1] == "duplicate_id" for s in record.skipped)
+def _held_duplicate(entry: dict) -> bool:
+    """Whether a file's document was left out as another file's id (its manifest entry says): it is
+    read again, in case that file is gone."""
+    return any(s[1] == "duplicate_id" for s in entry["skipped"])
 
 
 def _parallel(work: int, least: int | None = None) -> bool:

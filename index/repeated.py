@@ -80,24 +80,30 @@ class LineCounter:
     a page of 100 lines, some 200 MB for 100,000 pages) and counts them all at once in `result`."""
 
     def __init__(self) -> None:
-        self._short: list[np.ndarray] = []  # per document: the hashes of its distinct short lines
-        self._long: list[np.ndarray] = []  # ... and of its long lines, the signature candidates
-        self._fallback: list[int] = []  # per document: a signature for a page without long lines
-
-    @property
-    def documents(self) -> int:
-        return len(self._fallback)
+        self._short: list[np.ndarray] = []  # the hashes of documents' distinct short lines, end to end
+        self._short_counts: list[np.ndarray] = []  # ... and how many of them each document has
+        self._long: list[np.ndarray] = []  # likewise their long lines, the signature candidates
+        self._long_counts: list[np.ndarray] = []
+        self._fallback: list[np.ndarray] = []  # per document: a signature for a page without long lines
+        self.documents = 0
 
     def add(self, lines: LineHashes) -> None:
         """Count the lines of one raw article."""
-        self._short.append(lines.short)
-        self._long.append(lines.long)
-        self._fallback.append(lines.fallback)
+        self.add_many(lines.short, np.array([len(lines.short)]), lines.long, np.array([len(lines.long)]), np.array([lines.fallback]))
+
+    def add_many(self, short: np.ndarray, short_count: np.ndarray, long: np.ndarray, long_count: np.ndarray, fallback: np.ndarray) -> None:
+        """Count the lines of several raw articles, given as a manifest keeps them (index.manifest)."""
+        self._short.append(short)
+        self._short_counts.append(short_count)
+        self._long.append(long)
+        self._long_counts.append(long_count)
+        self._fallback.append(fallback)
+        self.documents += len(fallback)
 
     def signatures(self) -> np.ndarray:
         """Per document, the hash of its rarest long line (or of all its lines when it has none)."""
-        signatures = np.array(self._fallback, dtype=np.int64)
-        long, docs = _flatten(self._long)
+        signatures = np.concatenate(self._fallback, dtype=np.int64, casting="safe") if self._fallback else np.zeros(0, np.int64)
+        long, docs = _flatten(self._long, self._long_counts)
         if len(long):
             _, inverse, counts = np.unique(long, return_inverse=True, return_counts=True)
             rarity = counts[inverse]
@@ -108,7 +114,7 @@ class LineCounter:
         return signatures
 
     def result(self) -> RepeatedLines:
-        lines, docs = _flatten(self._short)
+        lines, docs = _flatten(self._short, self._short_counts)
         if self.documents < MIN_DOCUMENTS or not len(lines):
             return NO_REPEATED_LINES
         threshold = max(MIN_ARTICLES, math.ceil(ARTICLE_SHARE * self.documents))
@@ -120,9 +126,9 @@ class LineCounter:
         return RepeatedLines(frozenset(distinct[counts >= threshold].tolist()), threshold)
 
 
-def _flatten(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _flatten(hashes: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The hashes of all documents in one array, and beside each the number of its document."""
-    if not arrays:
+    if not hashes:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    counts = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    return np.concatenate(arrays, dtype=np.int64, casting="safe"), np.repeat(np.arange(len(arrays)), counts)
+    per_document = np.concatenate(counts).astype(np.int64)
+    return np.concatenate(hashes, dtype=np.int64, casting="safe"), np.repeat(np.arange(len(per_document)), per_document)

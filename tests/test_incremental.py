@@ -125,7 +125,7 @@ def test_a_build_in_worker_processes_equals_one_in_a_single_process(tmp_path, mo
         kept = manifest.load(store.generations_dir(tmp_path / f"index-{processes}") / report.generation)
         records = {
             rel: (r.sha256, [(d.id, d.lang, d.actors, d.removed, d.minhash.tolist()) for d in r.docs], [(h.short.tolist(), h.long.tolist(), h.fallback) for h in r.lines])
-            for rel, r in kept.files.items()
+            for rel, r in ((rel, kept.record(rel)) for rel in kept.entries)
         }
         summary = {k: v for k, v in report.to_dict().items() if k not in ("generation", "built_at", "seconds")}
         found[processes] = (records, kept.repeated, summary)
@@ -166,7 +166,7 @@ def test_a_big_json_lines_file_is_shared_out_in_parts_and_gives_what_one_process
         read.write_text("")
         report = build_index(corpus, tmp_path / f"index-{processes}", cleaner_model=RULES)
         kept = manifest.load(store.generations_dir(tmp_path / f"index-{processes}") / report.generation)
-        records = {rel: ([d.id for d in r.docs], r.skipped) for rel, r in kept.files.items()}
+        records = {rel: ([d.id for d in r.docs], r.skipped) for rel, r in ((rel, kept.record(rel)) for rel in kept.entries)}
         summary = {k: v for k, v in report.to_dict().items() if k not in ("generation", "built_at", "seconds")}
         found[processes] = (records, summary, documents(tmp_path / f"index-{processes}"))
         parts = {tuple(line.split()[1:]) for line in read.read_text().splitlines() if line.startswith("big.jsonl")}
@@ -199,8 +199,7 @@ def test_a_changed_document_is_deleted_where_it_was_written_or_else_by_its_id(co
     live = store.generations_dir(index_dir) / store.current_name(index_dir)
     kept = manifest.load(live)
     for rel in ("da/slogan-0.txt", "da/slogan-1.txt"):
-        doc = kept.files[rel].docs[0]
-        doc.where = (doc.where[0], doc.where[1] + 1)  # another document's place, or none
+        kept.arrays["place_number"][kept.doc_rows(rel)] += 1  # another document's place, or none
     manifest.save(live, kept)
     change("Endnu et afsnit.")
     report = build(corpus, index_dir)
