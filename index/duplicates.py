@@ -22,6 +22,7 @@ MAX_BUCKET = 50  # documents sharing one band value beyond this are compared alo
 _WORD = re.compile(r"\w+")
 _MULTIPLY, _ADD = np.random.default_rng(20_261_124).integers(1, 2**63, size=(2, HASHES, 1), dtype=np.uint64)
 _MULTIPLY |= np.uint64(1)  # multiply-shift hashing needs an odd multiplier
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # spreads a band's key (two small minima) over a slot number's bits
 
 
 def signature(text: str) -> np.ndarray:
@@ -39,10 +40,13 @@ def groups(ids: list[str], signatures: np.ndarray) -> list[list[str]]:
     if len(ids) < 2:
         return []
     left, right = [], []
-    bands = np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64)  # a band's two rows: one 64-bit key
-    for band in range(BANDS):
-        keys = bands[:, band]
-        order = np.argsort(keys, kind="stable")
+    bands = np.ascontiguousarray(np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64).T)  # a band's two rows: one 64-bit key
+    bits = max(10, int(np.ceil(np.log2(len(ids)))) + 3)  # slots for about an eighth of a document each
+    for keys in bands:
+        with np.errstate(over="ignore"):
+            slots = ((keys * _SPREAD) >> np.uint64(64 - bits)).astype(np.intp)
+        maybe = np.flatnonzero(np.bincount(slots, minlength=1 << bits)[slots] > 1)  # a key alone in its slot is unique: not sorted
+        order = maybe[np.argsort(keys[maybe], kind="stable")]
         same = keys[order][1:] == keys[order][:-1]
         for start, end in _runs(same):
             members = order[start : end + 1]
