@@ -14,6 +14,8 @@ import zlib
 
 import numpy as np
 
+from index.slots import crowded
+
 SHINGLE = 4  # words
 HASHES = 128
 BANDS = HASHES // 2  # of 2 rows: a pair at SIMILARITY shares a band with p = 1 - (1 - 0.3**2)**64 = 0.998
@@ -22,7 +24,6 @@ MAX_BUCKET = 50  # documents sharing one band value beyond this are compared alo
 _WORD = re.compile(r"\w+")
 _MULTIPLY, _ADD = np.random.default_rng(20_261_124).integers(1, 2**63, size=(2, HASHES, 1), dtype=np.uint64)
 _MULTIPLY |= np.uint64(1)  # multiply-shift hashing needs an odd multiplier
-_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # spreads a band's key (two small minima) over a slot number's bits
 
 
 def signature(text: str) -> np.ndarray:
@@ -41,11 +42,8 @@ def groups(ids: list[str], signatures: np.ndarray) -> list[list[str]]:
         return []
     left, right = [], []
     bands = np.ascontiguousarray(np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64).T)  # a band's two rows: one 64-bit key
-    bits = max(10, int(np.ceil(np.log2(len(ids)))) + 3)  # slots for about an eighth of a document each
     for keys in bands:
-        with np.errstate(over="ignore"):
-            slots = ((keys * _SPREAD) >> np.uint64(64 - bits)).astype(np.intp)
-        maybe = np.flatnonzero(np.bincount(slots, minlength=1 << bits)[slots] > 1)  # a key alone in its slot is unique: not sorted
+        maybe = crowded(keys)  # a key alone in its slot is unique: not sorted
         order = maybe[np.argsort(keys[maybe], kind="stable")]
         same = keys[order][1:] == keys[order][:-1]
         for start, end in _runs(same):

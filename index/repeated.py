@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.slots import crowded
+
 MIN_DOCUMENTS = 10
 MIN_ARTICLES = 3
 ARTICLE_SHARE = 0.0005  # 50 articles in a corpus of 100,000
@@ -105,8 +107,10 @@ class LineCounter:
         signatures = np.concatenate(self._fallback, dtype=np.int64, casting="safe") if self._fallback else np.zeros(0, np.int64)
         long, docs = _flatten(self._long, self._long_counts)
         if len(long):
-            _, inverse, counts = np.unique(long, return_inverse=True, return_counts=True)
-            rarity = counts[inverse]
+            rarity = np.ones(len(long), dtype=np.int64)
+            maybe = crowded(long)  # most long lines are one article's own: only the others are sorted
+            _, inverse, counts = np.unique(long[maybe], return_inverse=True, return_counts=True)
+            rarity[maybe] = counts[inverse]
             starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])  # each document's run (docs is sorted)
             rarest = np.minimum.reduceat(rarity, starts)
             candidates = np.where(rarity == np.repeat(rarest, np.diff(np.r_[starts, len(docs)])), long, np.iinfo(np.int64).max)
@@ -118,7 +122,10 @@ class LineCounter:
         if self.documents < MIN_DOCUMENTS or not len(lines):
             return NO_REPEATED_LINES
         threshold = max(MIN_ARTICLES, math.ceil(ARTICLE_SHARE * self.documents))
-        articles = self.signatures()[docs]
+        often = crowded(lines, threshold)  # a line found fewer times cannot be in that many articles
+        if not len(often):
+            return RepeatedLines(frozenset(), threshold)
+        lines, articles = lines[often], self.signatures()[docs[often]]
         order = np.lexsort((articles, lines))
         lines, articles = lines[order], articles[order]
         first = np.r_[True, (lines[1:] != lines[:-1]) | (articles[1:] != articles[:-1])]  # each (line, article) once
