@@ -253,9 +253,22 @@ def load(generation: Path) -> Manifest | None:
         with np.load(generation / LINES) as saved:
             arrays = {name: saved[name] for name in _ARRAYS}
             repeated = frozenset(saved["repeated"].tolist())
-        return Manifest(data["fingerprint"], repeated, data["files"], arrays, data["segments"])
+        loaded = Manifest(data["fingerprint"], repeated, data["files"], arrays, data["segments"])
     except (OSError, ValueError, KeyError, TypeError):  # orjson.JSONDecodeError is a ValueError
         return None
+    return loaded if _fits(loaded) else None
+
+
+def _fits(m: Manifest) -> bool:
+    """Whether the arrays hold as many rows as the entries say (not, say, another generation's)."""
+    a = m.arrays
+    articles, docs = m._articles[-1], m._docs[-1]
+    return (
+        len(a["short_count"]) == len(a["long_count"]) == len(a["fallback"]) == articles
+        and len(a["minhash"]) == len(a["place_segment"]) == len(a["place_number"]) == docs
+        and m._short[-1] == len(a["short"]) and m._long[-1] == len(a["long"])
+        and bool(np.all(a["place_segment"] < len(m.segments)))
+    )
 
 
 def _place(segments: list[str], segment: int, number: int) -> tuple[str, int] | None:

@@ -64,3 +64,15 @@ def test_the_line_hashes_count_as_the_articles_added_one_by_one_and_files_are_fo
     # article a of file n has the short lines n * 10 + a onwards, a % 3 of them: 31 is f3's, 51 f5's
     assert saved.holding(np.array([31, 51, 10**6])) == ["f3", "f5"]
     assert saved.holding(np.array([10**6])) == []
+
+
+def test_a_manifest_whose_arrays_do_not_fit_its_entries_is_not_read(tmp_path):
+    records = {"a": record(1, 3), "b": record(2, 2)}
+    manifest.save(tmp_path, Manifest.empty().extended("fp", frozenset(), records))
+    lines = (tmp_path / manifest.LINES).read_bytes()
+    manifest.save(tmp_path, Manifest.empty().extended("fp", frozenset(), {"a": records["a"]}))
+    assert manifest.load(tmp_path) is not None
+    (tmp_path / manifest.LINES).write_bytes(lines)  # another generation's arrays
+    assert manifest.load(tmp_path) is None
+    (tmp_path / manifest.CORPUS).write_bytes(b"{")
+    assert manifest.load(tmp_path) is None
