@@ -23,6 +23,7 @@ import orjson
 from index import cache, store
 from index.duplicates import HASHES
 from index.repeated import LineHashes
+from index.runs import spans, starts
 
 CORPUS = "corpus.json"
 LINES = "lines.npz"
@@ -70,9 +71,9 @@ class Manifest:
     def __init__(self, fingerprint: str, repeated: frozenset[int], entries: dict[str, dict], arrays: dict[str, np.ndarray], segments: list[str]) -> None:
         self.fingerprint, self.repeated, self.entries, self.arrays, self.segments = fingerprint, repeated, entries, arrays, segments
         self._at = {rel: k for k, rel in enumerate(entries)}
-        self._articles = _starts([entry["raw"] for entry in entries.values()])
-        self._docs = _starts([len(entry["docs"]) for entry in entries.values()])
-        self._short, self._long = _starts(arrays["short_count"]), _starts(arrays["long_count"])
+        self._articles = starts([entry["raw"] for entry in entries.values()])
+        self._docs = starts([len(entry["docs"]) for entry in entries.values()])
+        self._short, self._long = starts(arrays["short_count"]), starts(arrays["long_count"])
 
     @classmethod
     def empty(cls) -> Manifest:
@@ -170,19 +171,9 @@ def _line_hashes(arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
     return arrays["short"], arrays["short_count"], arrays["long"], arrays["long_count"], arrays["fallback"]
 
 
-def _starts(counts) -> np.ndarray:
-    """Where each run of rows starts, and where the last ends, from the runs' lengths."""
-    return np.concatenate([[0], np.cumsum(np.asarray(counts, dtype=np.int64))]).astype(np.int64)
-
-
-def _rows(starts: np.ndarray, runs: np.ndarray) -> np.ndarray:
-    """The rows of these runs (numbers into `starts`), run after run."""
-    first, counts = starts[runs], starts[runs + 1] - starts[runs]
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(first - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    return offsets + np.arange(total, dtype=np.int64)
+def _rows(run_starts: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The rows of these runs (numbers into `run_starts`), run after run."""
+    return spans(run_starts[runs], run_starts[runs + 1] - run_starts[runs])
 
 
 def _arrays_of(records: list[FileRecord], documents: bool = True) -> dict[str, np.ndarray]:

@@ -38,6 +38,8 @@ from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.system import _INT_SIZE
 
+from index.runs import spans, starts
+
 SUFFIX = ".arrays"
 MAGIC = b"NFARRAY1"
 _HEADER = struct.Struct("<8sQ")
@@ -97,7 +99,7 @@ def _field_arrays(reader, fieldname: str) -> dict[str, np.ndarray]:
         return field_arrays(terms, docs, weights)
     decoded = [position_deltas(v) for v in values]
     counts = np.array([len(d) for d in decoded], dtype=np.int64)
-    posting_starts = _starts(counts)
+    posting_starts = starts(counts)
     sums = np.cumsum(np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(posting_starts[-1])))
     before = np.concatenate([[0], sums])[posting_starts[:-1]]  # each posting's deltas add up from 0
     return field_arrays(terms, docs, weights, counts, sums - np.repeat(before, counts))
@@ -108,8 +110,8 @@ def field_arrays(terms: list[bytes], docs: list, weights: list, counts=None, pos
     a positional field every posting's count of positions and the positions, flat, in term order."""
     found = {
         "terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
-        "term_starts": _starts(np.array([len(t) for t in terms], dtype=np.int64)),
-        "starts": _starts(np.array([len(d) for d in docs], dtype=np.int64)),
+        "term_starts": starts(np.array([len(t) for t in terms], dtype=np.int64)),
+        "starts": starts(np.array([len(d) for d in docs], dtype=np.int64)),
         "docs": np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, np.int32),
         "weights": np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, np.float32),
     }
@@ -117,7 +119,7 @@ def field_arrays(terms: list[bytes], docs: list, weights: list, counts=None, pos
         counts, positions = np.asarray(counts, dtype=np.int64), np.asarray(positions)
         found["counts"] = counts.astype(np.uint32)
         found["positions"] = positions.astype(np.uint16 if not len(positions) or positions.max() < 1 << 16 else np.uint32)
-        found["pos_starts"] = _starts(counts)[found["starts"]]
+        found["pos_starts"] = starts(counts)[found["starts"]]
     return found
 
 
@@ -165,12 +167,6 @@ def read_blocks(matcher: W3LeafMatcher, values: list | None = None) -> tuple[np.
 
 def _aligned(size: int) -> int:
     return -(-size // _ALIGN) * _ALIGN
-
-
-def _starts(sizes: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=out[1:])
-    return out
 
 
 def save(target: Path, fields: dict[str, dict[str, np.ndarray]]) -> None:
@@ -248,8 +244,7 @@ class FieldArrays:
         first = self._pos_starts[row] + np.concatenate([[0], np.cumsum(counts)[:-1]])[picked]
         sizes = counts[picked]
         owner = np.repeat(np.arange(len(picked)), sizes)
-        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        return owner, self._positions[first[owner] + offsets].astype(np.int64)
+        return owner, self._positions[spans(first, sizes)].astype(np.int64)
 
 
 class _Terms:

@@ -14,6 +14,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
 from index.dates import INTERVALS, PartialDate, day_number
+from index.runs import spans
 from index.postings import read_blocks
 from index.schema import ACTORS_FIELD, DATE_FIELD, LANG_FIELD
 
@@ -137,9 +138,7 @@ class FacetArrays:
         if total == 0:
             return {}
         # Positions of every (doc, actor) pair of the matching documents in actor_of.
-        shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        positions = shift + np.arange(total)
-        counts = np.bincount(self.actor_of[positions], minlength=len(self.actors))
+        counts = np.bincount(self.actor_of[spans(starts, lengths)], minlength=len(self.actors))
         return {self.actors[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def date_counts(self, docs: np.ndarray, interval: str) -> dict[str, int]:
